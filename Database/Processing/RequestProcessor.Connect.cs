@@ -1,0 +1,78 @@
+using CoordAspire.Database.Sessions;
+using CoordAspire.Protocol.Records;
+using Microsoft.Extensions.Logging;
+
+namespace CoordAspire.Database.Processing;
+
+// The connect handshake (ZooKeeperServer.processConnectRequest, createSession, reopenSession, finishSessionInit).
+public sealed partial class RequestProcessor
+{
+    public void ProcessConnect(IClientChannel channel, in ConnectRequest request)
+    {
+        Statistics.PacketsReceived++;
+        channel.SentReadOnlyFlag = request.HasReadOnlyField;
+
+        // A client that has seen a newer state than ours must not read from us: it would go back in time.
+        if (request.LastZxidSeen > Tree.LastProcessedZxid)
+        {
+            Log.ClientZxidAhead(_logger, request.SessionId, request.LastZxidSeen, Tree.LastProcessedZxid);
+            channel.Close("client has seen a zxid ahead of this server");
+            return;
+        }
+
+        int timeout = Math.Clamp(request.TimeOut, _settings.MinSessionTimeout, _settings.MaxSessionTimeout);
+        channel.SessionTimeout = timeout;
+
+        if (request.SessionId == 0)
+        {
+            CreateSession(channel, timeout);
+            return;
+        }
+
+        // A resumed session moves here: its previous connection, if still open, is closed.
+        if (_channelsBySession.TryGetValue(request.SessionId, out var previous) && !ReferenceEquals(previous, channel))
+        {
+            ConnectionClosed(previous);
+            previous.Close("session resumed on another connection");
+        }
+
+        channel.SessionId = request.SessionId;
+        bool valid = SessionTracker.CheckPassword(request.SessionId, request.Passwd)
+            && Sessions.TouchSession(request.SessionId, Now.ElapsedMs, timeout);
+        FinishSessionInit(channel, valid);
+    }
+
+    private void CreateSession(IClientChannel channel, int timeout)
+    {
+        long sessionId = Sessions.NextSessionId();
+        channel.SessionId = sessionId;
+        var prepared = _preparer.PrepareCreateSession(sessionId, timeout, Now.WallMs);
+        Sessions.TrackSession(sessionId, timeout, Now.ElapsedMs);
+        Tree.ProcessTxn(prepared.Header, prepared.Record);
+        _preparer.Applied(prepared.Header.Zxid);
+        Log.SessionEstablished(_logger, sessionId, timeout);
+        FinishSessionInit(channel, valid: true);
+    }
+
+    private void FinishSessionInit(IClientChannel channel, bool valid)
+    {
+        var response = new ConnectResponse(
+            0,
+            valid ? channel.SessionTimeout : 0,
+            valid ? channel.SessionId : 0,
+            valid ? SessionTracker.GeneratePassword(channel.SessionId) : new byte[16],
+            false,
+            channel.SentReadOnlyFlag);
+        Statistics.PacketsSent++;
+        channel.SendConnectResponse(response);
+        if (valid)
+        {
+            _channelsBySession[channel.SessionId] = channel;
+        }
+        else
+        {
+            Log.InvalidSession(_logger, channel.SessionId);
+            channel.Close("invalid session, probably expired");
+        }
+    }
+}
