@@ -46,6 +46,9 @@ public sealed class DataNode
 
     public long Pzxid { get; set; }
 
+    /// <summary>Container and TTL nodes encode their kind in <see cref="EphemeralOwner"/>; clients are shown 0.</summary>
+    public bool HidesOwner { get; set; }
+
     public IReadOnlyCollection<string> Children => _children ?? NoChildren;
 
     public int ChildCount => _children?.Count ?? 0;
@@ -54,7 +57,17 @@ public sealed class DataNode
 
     public bool RemoveChild(string name) => _children is not null && _children.Remove(name);
 
-    public Stat ToStat() => new(Czxid, Mzxid, Ctime, Mtime, Version, Cversion, Aversion, EphemeralOwner, Data.Length, ChildCount, Pzxid);
+    /// <summary>
+    /// The Stat a client sees (<c>DataNode.copyStat</c>). The stored cversion counts creates of children (it is what
+    /// sequential suffixes come from); clients see the count of changes, creates and deletes, which is
+    /// <c>2 × creates − children still present</c>. Containers and TTL nodes show no owner.
+    /// </summary>
+    public Stat ToStat()
+    {
+        int children = ChildCount;
+        long owner = HidesOwner ? 0 : EphemeralOwner;
+        return new(Czxid, Mzxid, Ctime, Mtime, Version, (Cversion * 2) - children, Aversion, owner, Data.Length, children, Pzxid);
+    }
 
     public StatPersisted ToStatPersisted() => new(Czxid, Mzxid, Ctime, Mtime, Version, Cversion, Aversion, EphemeralOwner, Pzxid);
 }

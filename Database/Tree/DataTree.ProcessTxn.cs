@@ -148,9 +148,11 @@ public sealed partial class DataTree
         switch (EphemeralOwner.TypeOf(ephemeralOwner, ExtendedTypesEnabled))
         {
             case EphemeralType.Container:
+                child.HidesOwner = true;
                 _containers.Add(path);
                 break;
             case EphemeralType.Ttl:
+                child.HidesOwner = true;
                 _ttls.Add(path);
                 break;
             case EphemeralType.Normal:

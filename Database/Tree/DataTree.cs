@@ -30,6 +30,9 @@ public sealed partial class DataTree
         AddSystemNode(ProcZookeeper, Acls.OpenAclUnsafe);
         AddSystemNode(QuotaZookeeper, Acls.OpenAclUnsafe);
         AddSystemNode(ConfigZookeeper, Acls.ReadAclUnsafe);
+
+        // ZooKeeper sets the config node's ACL with version -1 when it starts, which leaves its aversion at -1.
+        _nodes[ConfigZookeeper].Aversion = -1;
     }
 
     public bool ExtendedTypesEnabled { get; }
