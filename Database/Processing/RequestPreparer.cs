@@ -316,7 +316,7 @@ internal sealed class RequestPreparer
         }
     }
 
-    private TxnRecord PrepareCreate(OpCode type, long zxid, long sessionId, string path, byte[] data, List<Acl> acl, int flags, long ttl, IReadOnlyList<Id> authInfo)
+    private TxnRecord PrepareCreate(OpCode type, long zxid, long sessionId, string path, byte[]? data, List<Acl> acl, int flags, long ttl, IReadOnlyList<Id> authInfo)
     {
         var mode = CreateModeExtensions.FromFlag(flags) ?? throw new KeeperException(ErrorCode.BadArguments, path);
         if (type == OpCode.CreateContainer)

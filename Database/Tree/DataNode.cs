@@ -12,7 +12,7 @@ public sealed class DataNode
 
     private HashSet<string>? _children;
 
-    public DataNode(byte[] data, IReadOnlyList<Acl> acl, long czxid, long ctime, long ephemeralOwner)
+    public DataNode(byte[]? data, IReadOnlyList<Acl> acl, long czxid, long ctime, long ephemeralOwner)
     {
         Data = data;
         Acl = acl;
@@ -24,7 +24,8 @@ public sealed class DataNode
         EphemeralOwner = ephemeralOwner;
     }
 
-    public byte[] Data { get; set; }
+    /// <summary>Null when the client created or set it with null data; ZooKeeper keeps that distinct from empty.</summary>
+    public byte[]? Data { get; set; }
 
     public IReadOnlyList<Acl> Acl { get; set; }
 
@@ -66,7 +67,7 @@ public sealed class DataNode
     {
         int children = ChildCount;
         long owner = HidesOwner ? 0 : EphemeralOwner;
-        return new(Czxid, Mzxid, Ctime, Mtime, Version, (Cversion * 2) - children, Aversion, owner, Data.Length, children, Pzxid);
+        return new(Czxid, Mzxid, Ctime, Mtime, Version, (Cversion * 2) - children, Aversion, owner, Data?.Length ?? 0, children, Pzxid);
     }
 
     public StatPersisted ToStatPersisted() => new(Czxid, Mzxid, Ctime, Mtime, Version, Cversion, Aversion, EphemeralOwner, Pzxid);

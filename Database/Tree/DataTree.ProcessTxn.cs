@@ -119,7 +119,7 @@ public sealed partial class DataTree
         }
     }
 
-    private Stat CreateNode(string path, byte[] data, IReadOnlyList<Acl> acl, long ephemeralOwner, int parentCVersion, long zxid, long time)
+    private Stat CreateNode(string path, byte[]? data, IReadOnlyList<Acl> acl, long ephemeralOwner, int parentCVersion, long zxid, long time)
     {
         string parentName = ZnodePath.Parent(path);
         string childName = ZnodePath.Name(path);
@@ -215,7 +215,7 @@ public sealed partial class DataTree
         ChildWatches.TriggerWatch(parentName, EventType.NodeChildrenChanged, zxid);
     }
 
-    private Stat SetData(string path, byte[] data, int version, long zxid, long time)
+    private Stat SetData(string path, byte[]? data, int version, long zxid, long time)
     {
         var node = GetNode(path) ?? throw new KeeperException(ErrorCode.NoNode, path);
         node.Data = data;

@@ -62,7 +62,7 @@ public sealed partial class DataTree
             long size = 0;
             foreach (var (path, node) in _nodes)
             {
-                size += path.Length + node.Data.Length;
+                size += path.Length + (node.Data?.Length ?? 0);
             }
 
             return size;

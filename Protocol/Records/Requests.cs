@@ -4,10 +4,10 @@ namespace CoordAspire.Protocol.Records;
 
 // Request records of module org.apache.zookeeper.proto, in the order of zookeeper.jute.
 
-public readonly record struct CreateRequest(string Path, byte[] Data, List<Acl> Acl, int Flags) : IJuteRecord<CreateRequest>
+public readonly record struct CreateRequest(string Path, byte[]? Data, List<Acl> Acl, int Flags) : IJuteRecord<CreateRequest>
 {
     public static CreateRequest Read(ref JuteReader reader) =>
-        new(reader.ReadRequiredString("path"), reader.ReadBuffer() ?? [], Records.Acl.ReadList(ref reader) ?? [], reader.ReadInt());
+        new(reader.ReadRequiredString("path"), reader.ReadBuffer(), Records.Acl.ReadList(ref reader) ?? [], reader.ReadInt());
 
     public void Write(in JuteWriter writer)
     {
@@ -18,10 +18,10 @@ public readonly record struct CreateRequest(string Path, byte[] Data, List<Acl> 
     }
 }
 
-public readonly record struct CreateTtlRequest(string Path, byte[] Data, List<Acl> Acl, int Flags, long Ttl) : IJuteRecord<CreateTtlRequest>
+public readonly record struct CreateTtlRequest(string Path, byte[]? Data, List<Acl> Acl, int Flags, long Ttl) : IJuteRecord<CreateTtlRequest>
 {
     public static CreateTtlRequest Read(ref JuteReader reader) =>
-        new(reader.ReadRequiredString("path"), reader.ReadBuffer() ?? [], Records.Acl.ReadList(ref reader) ?? [], reader.ReadInt(), reader.ReadLong());
+        new(reader.ReadRequiredString("path"), reader.ReadBuffer(), Records.Acl.ReadList(ref reader) ?? [], reader.ReadInt(), reader.ReadLong());
 
     public void Write(in JuteWriter writer)
     {
@@ -64,9 +64,9 @@ public readonly record struct PathRequest(string Path) : IJuteRecord<PathRequest
     public void Write(in JuteWriter writer) => writer.WriteString(Path);
 }
 
-public readonly record struct SetDataRequest(string Path, byte[] Data, int Version) : IJuteRecord<SetDataRequest>
+public readonly record struct SetDataRequest(string Path, byte[]? Data, int Version) : IJuteRecord<SetDataRequest>
 {
-    public static SetDataRequest Read(ref JuteReader reader) => new(reader.ReadRequiredString("path"), reader.ReadBuffer() ?? [], reader.ReadInt());
+    public static SetDataRequest Read(ref JuteReader reader) => new(reader.ReadRequiredString("path"), reader.ReadBuffer(), reader.ReadInt());
 
     public void Write(in JuteWriter writer)
     {

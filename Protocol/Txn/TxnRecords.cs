@@ -13,10 +13,10 @@ public abstract record TxnRecord
 }
 
 /// <summary>create and create2; <c>Ephemeral</c> is set for ephemeral modes and the owner is the header's session.</summary>
-public sealed record CreateTxn(string Path, byte[] Data, IReadOnlyList<Acl> Acl, bool Ephemeral, int ParentCVersion) : TxnRecord
+public sealed record CreateTxn(string Path, byte[]? Data, IReadOnlyList<Acl> Acl, bool Ephemeral, int ParentCVersion) : TxnRecord
 {
     public static CreateTxn Read(ref JuteReader reader) =>
-        new(reader.ReadString() ?? "", reader.ReadBuffer() ?? [], Records.Acl.ReadList(ref reader) ?? [], reader.ReadBool(), reader.ReadInt());
+        new(reader.ReadString() ?? "", reader.ReadBuffer(), Records.Acl.ReadList(ref reader) ?? [], reader.ReadBool(), reader.ReadInt());
 
     public override void Write(in JuteWriter writer)
     {
@@ -28,10 +28,10 @@ public sealed record CreateTxn(string Path, byte[] Data, IReadOnlyList<Acl> Acl,
     }
 }
 
-public sealed record CreateTtlTxn(string Path, byte[] Data, IReadOnlyList<Acl> Acl, int ParentCVersion, long Ttl) : TxnRecord
+public sealed record CreateTtlTxn(string Path, byte[]? Data, IReadOnlyList<Acl> Acl, int ParentCVersion, long Ttl) : TxnRecord
 {
     public static CreateTtlTxn Read(ref JuteReader reader) =>
-        new(reader.ReadString() ?? "", reader.ReadBuffer() ?? [], Records.Acl.ReadList(ref reader) ?? [], reader.ReadInt(), reader.ReadLong());
+        new(reader.ReadString() ?? "", reader.ReadBuffer(), Records.Acl.ReadList(ref reader) ?? [], reader.ReadInt(), reader.ReadLong());
 
     public override void Write(in JuteWriter writer)
     {
@@ -43,10 +43,10 @@ public sealed record CreateTtlTxn(string Path, byte[] Data, IReadOnlyList<Acl> A
     }
 }
 
-public sealed record CreateContainerTxn(string Path, byte[] Data, IReadOnlyList<Acl> Acl, int ParentCVersion) : TxnRecord
+public sealed record CreateContainerTxn(string Path, byte[]? Data, IReadOnlyList<Acl> Acl, int ParentCVersion) : TxnRecord
 {
     public static CreateContainerTxn Read(ref JuteReader reader) =>
-        new(reader.ReadString() ?? "", reader.ReadBuffer() ?? [], Records.Acl.ReadList(ref reader) ?? [], reader.ReadInt());
+        new(reader.ReadString() ?? "", reader.ReadBuffer(), Records.Acl.ReadList(ref reader) ?? [], reader.ReadInt());
 
     public override void Write(in JuteWriter writer)
     {
@@ -66,9 +66,9 @@ public sealed record DeleteTxn(string Path) : TxnRecord
 }
 
 /// <summary>setData; <c>Version</c> is the znode's version after the change.</summary>
-public sealed record SetDataTxn(string Path, byte[] Data, int Version) : TxnRecord
+public sealed record SetDataTxn(string Path, byte[]? Data, int Version) : TxnRecord
 {
-    public static SetDataTxn Read(ref JuteReader reader) => new(reader.ReadString() ?? "", reader.ReadBuffer() ?? [], reader.ReadInt());
+    public static SetDataTxn Read(ref JuteReader reader) => new(reader.ReadString() ?? "", reader.ReadBuffer(), reader.ReadInt());
 
     public override void Write(in JuteWriter writer)
     {

@@ -103,6 +103,14 @@ public class WatchAndAclTests
     }
 
     [Fact]
+    public void Exists_needs_read_permission_as_since_ZOOKEEPER_2590()
+    {
+        var c = _harness.Connect();
+        _harness.Create(c, "/none", acl: [new Acl(Perms.None, Id.Anyone)]);
+        Assert.Equal(ErrorCode.NoAuth, _harness.Send(c, OpCode.Exists, new PathWatchRequest("/none", false)).Header.Err);
+    }
+
+    [Fact]
     public void GetAcl_without_admin_hides_digest_hashes()
     {
         var owner = _harness.Connect();

@@ -1,0 +1,132 @@
+using System.Net;
+using CoordAspire.Database.Processing;
+using CoordAspire.Node.Configuration;
+using CoordAspire.Node.Commands;
+using CoordAspire.Node.Network;
+using CoordAspire.Node.Processing;
+using Microsoft.Extensions.Logging;
+
+namespace CoordAspire.Node.Hosting;
+
+/// <summary>
+/// A standalone server wired together: the <see cref="RequestProcessor"/> on its <see cref="RequestLoop"/>, the
+/// <see cref="TickTimer"/> that drives expiry, and the <see cref="ClientListener"/> with its four letter words.
+/// The host runs one; a test can run several in one process, each on its own port.
+/// </summary>
+internal sealed class NodeServer : IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private readonly RequestLoop _loop;
+    private readonly TickTimer _ticks;
+    private readonly ClientListener _listener;
+    private readonly IPEndPoint _endPoint;
+    private int _state;
+
+    /// <param name="limits">Per-connection limits; by default those <paramref name="config"/> implies.</param>
+    public NodeServer(ZooConfig config, ILoggerFactory loggerFactory, TimeProvider timeProvider, ConnectionLimits? limits = null)
+    {
+        Config = config;
+        Settings = config.ToServerSettings();
+        _logger = loggerFactory.CreateLogger("CoordAspire.Node.Server");
+        _endPoint = config.ResolveClientEndPoint();
+
+        var clock = new ServerClock(timeProvider);
+        var now = clock.Now();
+        var processor = new RequestProcessor(Settings, now, loggerFactory.CreateLogger<RequestProcessor>());
+        _loop = new RequestLoop(processor, clock, loggerFactory.CreateLogger<RequestLoop>());
+        _ticks = new TickTimer(_loop, TickTimer.IntervalFor(Settings.TickTime), timeProvider);
+
+        Connections = new ConnectionRegistry();
+        var fourLetterWords = new FourLetterWordExecutor(
+            new FourLetterWordContext(config, Settings, _loop, Connections, clock, now.ElapsedMs, () => LocalEndPoint));
+        limits ??= config.ToConnectionLimits(Settings);
+        var connectionLogger = loggerFactory.CreateLogger<ClientConnection>();
+        _listener = new ClientListener(
+            _endPoint,
+            config.ClientPortListenBacklog,
+            config.MaxClientCnxns,
+            Connections,
+            socket => new ClientConnection(socket, _loop, limits, fourLetterWords, connectionLogger),
+            loggerFactory.CreateLogger<ClientListener>());
+    }
+
+    public ZooConfig Config { get; }
+
+    public ServerSettings Settings { get; }
+
+    public ConnectionRegistry Connections { get; }
+
+    /// <summary>Where clients connect; the real port once started, if port 0 was configured.</summary>
+    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
+
+    /// <summary>Binds the client port (throwing, with nothing started, if it cannot) and starts serving.</summary>
+    public void Start()
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The server was already started.");
+        }
+
+        LogBanner();
+        try
+        {
+            // Bind first: connections accepted before the loop runs just queue their work.
+            _listener.Start();
+        }
+        catch
+        {
+            Volatile.Write(ref _state, 0);
+            throw;
+        }
+
+        _loop.Start();
+        _ticks.Start();
+        Log.Started(_logger, LocalEndPoint, "standalone");
+    }
+
+    /// <summary>Reads the processor's state on the loop, between requests.</summary>
+    public Task<T> QueryAsync<T>(Func<RequestProcessor, T> query) => _loop.QueryAsync(query);
+
+    /// <summary>Closes the client port and every connection, then lets the loop finish what is queued.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _state, 2) != 1)
+        {
+            return;
+        }
+
+        Log.Stopping(_logger);
+        await _listener.DisposeAsync().ConfigureAwait(false);
+        await _ticks.DisposeAsync().ConfigureAwait(false);
+        await _loop.DisposeAsync().ConfigureAwait(false);
+        Log.Stopped(_logger);
+    }
+
+    private void LogBanner()
+    {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var config = Config;
+        Log.Starting(_logger, NodeVersion.Version, NodeVersion.ZooKeeperCompatibility, config.ConfigFile ?? "(in memory)");
+        foreach (var warning in config.Warnings)
+        {
+            Log.ConfigWarning(_logger, warning);
+        }
+
+        if (config.IsDistributed)
+        {
+            Log.EnsembleNotSupported(_logger, config.Servers.Count, Settings.ServerId);
+        }
+
+        string dataDir = Path.GetFullPath(config.DataDir);
+        string dataLogDir = Path.GetFullPath(config.DataLogDir);
+        Log.Created(_logger, Settings.TickTime, Settings.MinSessionTimeout, Settings.MaxSessionTimeout, config.ClientPortListenBacklog, dataDir, dataLogDir);
+        Log.Containers(_logger, Settings.ContainerCheckIntervalMs, Settings.ContainerMaxPerMinute, Settings.ExtendedTypesEnabled);
+        string fourLetterWords = string.Join(", ", config.FourLetterWordWhitelist.Order(StringComparer.Ordinal));
+        Log.FourLetterWords(_logger, fourLetterWords);
+        Log.Binding(_logger, _endPoint);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Net.Sockets;
+using CoordAspire.Node.Telemetry;
+using CoordAspire.Protocol;
+using CoordAspire.Protocol.Jute;
+using CoordAspire.Protocol.Records;
+
+namespace CoordAspire.Node.Network;
+
+// The processor's side (IClientChannel, called on the request loop) and the sender task that drains the outbound buffer.
+internal sealed partial class ClientConnection
+{
+    // Request loop only.
+    private bool _flushScheduled;
+    private int _currentXid;
+    private OpCode _currentOp;
+    private long _currentZxid = -1;
+
+    public long SessionId { get; set; }
+
+    public int SessionTimeout { get; set; }
+
+    public List<Id> AuthInfo { get; }
+
+    public bool SentReadOnlyFlag { get; set; }
+
+    public void SendConnectResponse(in ConnectResponse response)
+    {
+        if (response.SessionId != 0)
+        {
+            Statistics.EstablishedWallMs = _loop.Clock.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
+        Sent(_outbound.WriteFrame(response));
+    }
+
+    public void SendReply<T>(in ReplyHeader header, in T body) where T : struct, IJuteRecord<T>
+    {
+        NoteReply(header);
+        Sent(_outbound.WriteFrame(header, body));
+    }
+
+    public void SendReply(in ReplyHeader header)
+    {
+        NoteReply(header);
+        Sent(_outbound.WriteFrame(header));
+    }
+
+    /// <summary>A watch fired: the notification frame is a reply header with xid -1 and the event (<c>NIOServerCnxn.process</c>).</summary>
+    public void Process(in WatcherEvent watchedEvent, long zxid)
+    {
+        Sent(_outbound.WriteFrame(new ReplyHeader(Xid.Notification, zxid, ErrorCode.Ok), watchedEvent));
+    }
+
+    void Processing.ILoopConnection.OnPacketStarting(int xid, int opCode)
+    {
+        _currentXid = xid;
+        _currentOp = (OpCode)opCode;
+        _currentZxid = -1;
+    }
+
+    void Processing.ILoopConnection.OnPacketProcessed(long latencyMs)
+    {
+        if (_currentZxid >= 0)
+        {
+            long now = _loop.Clock.ElapsedMs(_loop.Clock.Timestamp());
+            Statistics.Response(_currentXid, _currentZxid, ConnectionStatistics.OperationName(_currentOp), latencyMs, now);
+            _currentZxid = -1;
+        }
+
+        _credits.Release();
+    }
+
+    void Processing.ILoopConnection.Flush()
+    {
+        _flushScheduled = false;
+        _wake.Writer.TryWrite(true);
+    }
+
+    private void NoteReply(in ReplyHeader header)
+    {
+        if (header.Xid != Xid.Notification)
+        {
+            _currentZxid = header.Zxid;
+        }
+    }
+
+    /// <summary>After a frame was appended, given the backlog it made (0: dropped, the connection is gone).</summary>
+    private void Sent(long backlog)
+    {
+        if (backlog == 0)
+        {
+            return;
+        }
+
+        Statistics.PacketSent();
+        NodeTelemetry.PacketsSent.Add(1);
+        if (backlog > _limits.MaxOutboundBacklog)
+        {
+            Log.BacklogExceeded(_logger, RemoteEndPoint, SessionId, backlog);
+            Abort("client does not read its replies");
+            return;
+        }
+
+        if (!_flushScheduled)
+        {
+            _flushScheduled = true;
+            _loop.ScheduleFlush(this);
+        }
+    }
+
+    /// <summary>
+    /// Writes whatever the loop has framed each time it is woken. After a close it sends what was queued before,
+    /// then a FIN, and gives the reader <see cref="ConnectionLimits.CloseLinger"/> to see the client's end of stream.
+    /// </summary>
+    private async Task SendLoopAsync()
+    {
+        var cancellation = _abort.Token;
+        try
+        {
+            while (true)
+            {
+                await DrainAsync(cancellation).ConfigureAwait(false);
+                if (IsClosing)
+                {
+                    // The close came after the last frame queued before it; drain once more to be sure it is out.
+                    await DrainAsync(cancellation).ConfigureAwait(false);
+                    break;
+                }
+
+                await _wake.Reader.ReadAsync(cancellation).ConfigureAwait(false);
+            }
+
+            _socket.Shutdown(SocketShutdown.Send);
+            await _readerDone.Task.WaitAsync(_limits.CloseLinger, cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            _closeReason = "connection lost: " + e.Message;
+        }
+        finally
+        {
+            // Whatever ended the sender ends the reader too, if it still waits.
+            _abort.Cancel();
+        }
+    }
+
+    private async ValueTask DrainAsync(CancellationToken cancellation)
+    {
+        while (_outbound.TryTake(out var bytes))
+        {
+            await _stream.WriteAsync(bytes, cancellation).ConfigureAwait(false);
+            NodeTelemetry.BytesSent.Add(bytes.Length);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using CoordAspire.Database.Processing;
+
+namespace CoordAspire.Node.Processing;
+
+/// <summary>
+/// A connection as the request loop sees it: the processor's <see cref="IClientChannel"/> plus the hooks the loop
+/// calls around each packet. Implemented over a socket by <c>Network.ClientConnection</c>; a test may implement
+/// it with no socket at all. Every member is called on the loop.
+/// </summary>
+internal interface ILoopConnection : IClientChannel
+{
+    /// <summary>
+    /// Set once the server has decided to close the connection (the processor's <see cref="IClientChannel.Close"/>,
+    /// or an abort): requests still queued from it are dropped unprocessed. A client's own end of stream does not set
+    /// it: what a client sent before hanging up is processed, as ZooKeeper processes requests it has already read.
+    /// </summary>
+    bool RequestsDropped { get; }
+
+    /// <summary>A packet of this connection is about to be processed (for the per-connection statistics of <c>cons</c>).</summary>
+    void OnPacketStarting(int xid, int opCode);
+
+    /// <summary>
+    /// A packet of this connection has been processed, and answered if it is answered synchronously: its read credit
+    /// goes back to the connection, and <paramref name="latencyMs"/> is how long it waited since it was read.
+    /// </summary>
+    void OnPacketProcessed(long latencyMs);
+
+    /// <summary>The loop finished a batch in which this connection was given output: send it.</summary>
+    void Flush();
+}

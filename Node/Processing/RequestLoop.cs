@@ -1,0 +1,223 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Threading.Channels;
+using CoordAspire.Database.Processing;
+using CoordAspire.Node.Telemetry;
+using CoordAspire.Protocol.Jute;
+using Microsoft.Extensions.Logging;
+
+namespace CoordAspire.Node.Processing;
+
+/// <summary>
+/// The one place where the <see cref="RequestProcessor"/> runs. Socket readers, the tick timer and the four letter
+/// words post <see cref="WorkItem"/>s into a channel; a single task takes them in order, sets the processor's clock
+/// before each, runs it, and after each batch wakes the sender of every connection that was given output.
+/// </summary>
+/// <remarks>
+/// This is ZooKeeper's standalone pipeline (<c>PrepRequestProcessor</c> → <c>SyncRequestProcessor</c> →
+/// <c>FinalRequestProcessor</c>) folded into one thread, which is what makes its ordering guarantees cheap: one
+/// thread applies every change and writes every reply and watch event, so a client sees an event before the reply to
+/// anything it asked after the change, and each session's requests are answered in the order sent. Batching
+/// (<see cref="MaxBatch"/>, ZooKeeper's <c>zookeeper.maxBatchSize</c>) lets a busy loop wake each sender once per
+/// batch rather than once per reply, without delaying anyone when the loop is idle.
+/// </remarks>
+internal sealed partial class RequestLoop : IAsyncDisposable
+{
+    /// <summary>Items processed before the loop stops to flush (ZooKeeper's <c>zookeeper.maxBatchSize</c> default).</summary>
+    public const int MaxBatch = 1000;
+
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions
+    {
+        SingleReader = true,
+        SingleWriter = false,
+        AllowSynchronousContinuations = false,
+    });
+
+    private readonly RequestProcessor _processor;
+    private readonly ServerClock _clock;
+    private readonly ILogger _logger;
+    private readonly List<ILoopConnection> _toFlush = [];
+    private Task _run = Task.CompletedTask;
+    private int _tickPending;
+
+    public RequestLoop(RequestProcessor processor, ServerClock clock, ILogger logger)
+    {
+        _processor = processor;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public ServerClock Clock => _clock;
+
+    /// <summary>Completes when the loop has stopped, after <see cref="DisposeAsync"/>.</summary>
+    public Task Completion => _run;
+
+    public void Start() => _run = Task.Run(RunAsync);
+
+    public bool PostConnect(ILoopConnection connection, in Protocol.Records.ConnectRequest request, long receivedAt) =>
+        _queue.Writer.TryWrite(WorkItem.Connect(connection, request, receivedAt));
+
+    /// <summary>
+    /// Posts a packet whose payload is in the first <paramref name="length"/> bytes of a buffer rented from
+    /// <see cref="ArrayPool{T}.Shared"/>; the loop returns it. False (and the caller keeps the buffer) once stopped.
+    /// </summary>
+    public bool PostPacket(ILoopConnection connection, byte[] buffer, int length, long receivedAt) =>
+        _queue.Writer.TryWrite(WorkItem.Packet(connection, buffer, length, receivedAt));
+
+    public bool PostConnectionClosed(ILoopConnection connection) => _queue.Writer.TryWrite(WorkItem.Closed(connection));
+
+    /// <summary>Asks for a <see cref="RequestProcessor.Tick"/>, unless one is already waiting in the queue.</summary>
+    public void PostTick()
+    {
+        if (Interlocked.Exchange(ref _tickPending, 1) == 0 && !_queue.Writer.TryWrite(WorkItem.Tick()))
+        {
+            Volatile.Write(ref _tickPending, 0);
+        }
+    }
+
+    /// <summary>Runs <paramref name="query"/> on the loop, between two work items, so that it sees a consistent state.</summary>
+    public Task<T> QueryAsync<T>(Func<RequestProcessor, T> query)
+    {
+        var item = new LoopQuery<T>(query);
+        if (!_queue.Writer.TryWrite(WorkItem.Ask(item)))
+        {
+            item.Cancel();
+        }
+
+        return item.Task;
+    }
+
+    /// <summary>Called on the loop by a connection that was just given output: its sender is woken after the batch.</summary>
+    public void ScheduleFlush(ILoopConnection connection) => _toFlush.Add(connection);
+
+    /// <summary>Stops taking work, finishes what is queued, and waits for the loop to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _run.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        Log.LoopStarted(_logger);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            int count = 0;
+            while (count < MaxBatch && reader.TryRead(out var item))
+            {
+                Process(item);
+                count++;
+            }
+
+            FlushAll();
+            NodeTelemetry.RequestBatchSize.Record(count);
+        }
+
+        Log.LoopStopped(_logger);
+    }
+
+    private void Process(in WorkItem item)
+    {
+        var now = _clock.Now();
+        _processor.Now = now;
+        switch (item.Kind)
+        {
+            case WorkKind.Connect:
+                ProcessConnect(item.Connection!, item.ConnectRequest);
+                break;
+            case WorkKind.Packet:
+                ProcessPacket(item, now.ElapsedMs);
+                break;
+            case WorkKind.ConnectionClosed:
+                Guard(static (p, c) => p.ConnectionClosed(c), item.Connection!, "connection closed");
+                break;
+            case WorkKind.Tick:
+                Volatile.Write(ref _tickPending, 0);
+                Guard(static (p, _) => p.Tick(), null, "tick");
+                break;
+            case WorkKind.Query:
+                item.Query!.Run(_processor);
+                break;
+        }
+    }
+
+    private void ProcessConnect(ILoopConnection connection, in Protocol.Records.ConnectRequest request)
+    {
+        if (connection.RequestsDropped)
+        {
+            return;
+        }
+
+        try
+        {
+            _processor.ProcessConnect(connection, request);
+        }
+        catch (Exception e)
+        {
+            Log.ProcessingFailed(_logger, "connect", connection.RemoteAddress, connection.SessionId, e);
+            connection.Close("the server failed to process the connect request");
+        }
+    }
+
+    private void ProcessPacket(in WorkItem item, long nowElapsed)
+    {
+        var connection = item.Connection!;
+        long latency = 0;
+        try
+        {
+            // The server is closing this connection: nothing more it sent is acted on.
+            if (connection.RequestsDropped)
+            {
+                return;
+            }
+
+            var packet = item.Buffer.AsSpan(0, item.Length);
+            if (packet.Length >= 8)
+            {
+                connection.OnPacketStarting(BinaryPrimitives.ReadInt32BigEndian(packet), BinaryPrimitives.ReadInt32BigEndian(packet[4..]));
+            }
+
+            _processor.ProcessPacket(connection, packet);
+            latency = Math.Max(0, nowElapsed - _clock.ElapsedMs(item.ReceivedAt));
+            _processor.Statistics.RecordLatency(latency);
+        }
+        catch (JuteException e)
+        {
+            Log.MalformedPacket(_logger, connection.RemoteAddress, connection.SessionId, e.Message);
+            connection.Close("malformed request");
+        }
+        catch (Exception e)
+        {
+            Log.ProcessingFailed(_logger, "packet", connection.RemoteAddress, connection.SessionId, e);
+            connection.Close("the server failed to process a request");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer!);
+            connection.OnPacketProcessed(latency);
+        }
+    }
+
+    private void Guard(Action<RequestProcessor, ILoopConnection> action, ILoopConnection? connection, string what)
+    {
+        try
+        {
+            action(_processor, connection!);
+        }
+        catch (Exception e)
+        {
+            Log.ProcessingFailed(_logger, what, connection?.RemoteAddress ?? "-", connection?.SessionId ?? 0, e);
+        }
+    }
+
+    private void FlushAll()
+    {
+        foreach (var connection in _toFlush)
+        {
+            connection.Flush();
+        }
+
+        _toFlush.Clear();
+    }
+}
