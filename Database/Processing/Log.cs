@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 108, Level = LogLevel.Debug, Message = "Request {Type} xid {Xid} of session 0x{SessionId:x} failed: {Error}")]
     public static partial void RequestFailed(ILogger logger, long sessionId, int xid, OpCode type, ErrorCode error);
 
+    [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "Writes stopped: the transaction log failed ({Reason}); reads continue, writes are answered NOTREADONLY until the server is restarted")]
+    public static partial void WritesStopped(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Malformed {Type} request from session 0x{SessionId:x}: {Reason}")]
     public static partial void MalformedRequest(ILogger logger, long sessionId, OpCode type, string reason);
 }

@@ -40,6 +40,14 @@ internal sealed class RequestPreparer
 
     public int OutstandingChangeCount => _outstandingChanges.Count;
 
+    /// <summary>Drops every pending change after a failed log write: the tree at <paramref name="lastZxid"/> is the truth again.</summary>
+    public void Reset(long lastZxid)
+    {
+        _outstandingChanges.Clear();
+        _outstandingByPath.Clear();
+        LastZxid = lastZxid;
+    }
+
     /// <summary>Forgets the change records that transactions up to <paramref name="zxid"/> have made real in the tree.</summary>
     public void Applied(long zxid)
     {

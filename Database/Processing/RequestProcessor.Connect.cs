@@ -42,16 +42,20 @@ public sealed partial class RequestProcessor
         FinishSessionInit(channel, valid);
     }
 
+    /// <summary>A new session is a createSession transaction: the client hears of it once that is durable.</summary>
     private void CreateSession(IClientChannel channel, int timeout)
     {
+        if (WritesRefusedBecause is not null)
+        {
+            channel.Close("the server refuses writes, so it cannot create sessions: " + WritesRefusedBecause);
+            return;
+        }
+
         long sessionId = Sessions.NextSessionId();
         channel.SessionId = sessionId;
         var prepared = _preparer.PrepareCreateSession(sessionId, timeout, Now.WallMs);
         Sessions.TrackSession(sessionId, timeout, Now.ElapsedMs);
-        Tree.ProcessTxn(prepared.Header, prepared.Record);
-        _preparer.Applied(prepared.Header.Zxid);
-        Log.SessionEstablished(_logger, sessionId, timeout);
-        FinishSessionInit(channel, valid: true);
+        Enqueue(prepared, TxnPurpose.CreateSession, channel, default);
     }
 
     private void FinishSessionInit(IClientChannel channel, bool valid)

@@ -42,14 +42,20 @@ public sealed partial class RequestProcessor
             case OpCode.CloseSession:
                 ProcessCloseSession(channel, header);
                 break;
-            case OpCode.Ping:
-                Send(channel, new ReplyHeader(Xid.Ping, Tree.LastProcessedZxid, ErrorCode.Ok));
-                break;
-            case OpCode.Sync or OpCode.Exists or OpCode.GetData or OpCode.GetAcl or OpCode.GetChildren
+            case OpCode.Ping
+                or OpCode.Sync or OpCode.Exists or OpCode.GetData or OpCode.GetAcl or OpCode.GetChildren
                 or OpCode.GetChildren2 or OpCode.GetAllChildrenNumber or OpCode.SetWatches or OpCode.SetWatches2
                 or OpCode.CheckWatches or OpCode.RemoveWatches or OpCode.GetEphemerals or OpCode.MultiRead
                 or OpCode.AddWatch or OpCode.WhoAmI:
-                ProcessRead(channel, header, body);
+                if (MustWait(channel))
+                {
+                    EnqueueRead(channel, header, body);
+                }
+                else
+                {
+                    ProcessRead(channel, header, body);
+                }
+
                 break;
             default:
                 // Not a request ZooKeeper accepts (check outside a multi, sasl, createSession, or no opcode at

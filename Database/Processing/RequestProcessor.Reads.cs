@@ -16,6 +16,9 @@ public sealed partial class RequestProcessor
         {
             switch (header.Type)
             {
+                case OpCode.Ping:
+                    Send(channel, new ReplyHeader(Xid.Ping, Tree.LastProcessedZxid, ErrorCode.Ok));
+                    break;
                 case OpCode.Sync:
                     Send(channel, Reply(header.Xid), new PathResponse(PathRequest.Read(ref reader).Path));
                     break;

@@ -10,18 +10,17 @@ public sealed partial class RequestProcessor
     /// <summary>Called by the edge at least once per tick.</summary>
     public void Tick()
     {
+        // Expiry and cleanup are transactions; a server that cannot log them leaves them until it can.
+        if (WritesRefusedBecause is not null)
+        {
+            return;
+        }
+
         foreach (var session in Sessions.PollExpired(Now.ElapsedMs))
         {
             Log.SessionExpired(_logger, session.Id, session.Timeout);
             var prepared = _preparer.PrepareCloseSession(session.Id, 0, Now.WallMs);
-            Apply(prepared);
-
-            // The client learns of the expiry when it reconnects and is refused; its connection goes now.
-            if (_channelsBySession.TryGetValue(session.Id, out var channel))
-            {
-                ConnectionClosed(channel);
-                channel.Close("session expired");
-            }
+            Enqueue(prepared, TxnPurpose.ExpireSession, null, default);
         }
 
         if (Now.ElapsedMs >= _nextContainerCheck)
@@ -37,13 +36,13 @@ public sealed partial class RequestProcessor
     /// </summary>
     private void ReapContainersAndTtls()
     {
-        var candidates = new List<(string Path, string Kind)>();
+        var candidates = new List<string>();
         foreach (var path in Tree.Containers)
         {
             var node = Tree.GetNode(path);
             if (node is not null && node.ChildCount == 0 && node.Cversion > 0)
             {
-                candidates.Add((path, "container"));
+                candidates.Add(path);
             }
         }
 
@@ -55,21 +54,17 @@ public sealed partial class RequestProcessor
                 long ttl = EphemeralOwner.TtlOf(node.EphemeralOwner);
                 if (ttl != 0 && Now.WallMs - node.Mtime > ttl)
                 {
-                    candidates.Add((path, "TTL"));
+                    candidates.Add(path);
                 }
             }
         }
 
         // znode.container.maxPerMinute bounds the deletes of one pass to its share of a minute.
         int limit = Math.Max(1, (int)Math.Min(int.MaxValue, (long)_settings.ContainerMaxPerMinute * _settings.ContainerCheckIntervalMs / 60000));
-        foreach (var (path, kind) in candidates.Take(limit))
+        foreach (var path in candidates.Take(limit))
         {
             var prepared = _preparer.PrepareServerDelete(OpCode.DeleteContainer, path, Now.WallMs);
-            Apply(prepared);
-            if (prepared.Header.Type != OpCode.Error)
-            {
-                Log.NodeReaped(_logger, kind, path, prepared.Header.Zxid);
-            }
+            Enqueue(prepared, TxnPurpose.ServerDelete, null, default);
         }
     }
 }

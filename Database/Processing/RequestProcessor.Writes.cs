@@ -25,8 +25,19 @@ public sealed partial class RequestProcessor
 
     private void ProcessWrite(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body)
     {
+        if (WritesRefusedBecause is not null)
+        {
+            // A server whose log failed answers writes as a read-only ZooKeeper does.
+            Send(channel, Reply(header.Xid, ErrorCode.NotReadOnly));
+            return;
+        }
+
         var prepared = _preparer.Prepare(channel.SessionId, header.Xid, header.Type, body, channel.AuthInfo, Now.WallMs);
-        var rc = Apply(prepared);
+        Enqueue(prepared, TxnPurpose.ClientWrite, channel, header);
+    }
+
+    private void ReplyToWrite(IClientChannel channel, in RequestHeader header, in PreparedTxn prepared, ProcessTxnResult rc)
+    {
         if (prepared.Header.Type == OpCode.Error)
         {
             Log.RequestFailed(_logger, channel.SessionId, header.Xid, header.Type, prepared.Error);
@@ -59,13 +70,14 @@ public sealed partial class RequestProcessor
 
     private void ProcessCloseSession(IClientChannel channel, in RequestHeader header)
     {
-        long sessionId = channel.SessionId;
-        var prepared = _preparer.PrepareCloseSession(sessionId, header.Xid, Now.WallMs);
-        Apply(prepared);
-        Log.SessionClosed(_logger, sessionId, prepared.Header.Zxid);
-        Send(channel, Reply(header.Xid));
-        ConnectionClosed(channel);
-        channel.Close("client closed its session");
+        if (WritesRefusedBecause is not null)
+        {
+            Send(channel, Reply(header.Xid, ErrorCode.NotReadOnly));
+            return;
+        }
+
+        var prepared = _preparer.PrepareCloseSession(channel.SessionId, header.Xid, Now.WallMs);
+        Enqueue(prepared, TxnPurpose.CloseSession, channel, header);
     }
 
     /// <summary>

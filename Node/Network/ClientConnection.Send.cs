@@ -11,9 +11,13 @@ internal sealed partial class ClientConnection
 {
     // Request loop only.
     private bool _flushScheduled;
+    /// <summary>
+    /// Requests processed but not yet answered, oldest first: a write is answered only once its transaction is
+    /// durable, after the packet was processed, so a reply is matched to its request by xid (replies leave in order).
+    /// </summary>
+    private readonly Queue<(int Xid, OpCode Op, long ReceivedAt)> _awaitingReply = new();
     private int _currentXid;
     private OpCode _currentOp;
-    private long _currentZxid = -1;
 
     public long SessionId { get; set; }
 
@@ -55,18 +59,11 @@ internal sealed partial class ClientConnection
     {
         _currentXid = xid;
         _currentOp = (OpCode)opCode;
-        _currentZxid = -1;
     }
 
-    void Processing.ILoopConnection.OnPacketProcessed(long latencyMs)
+    void Processing.ILoopConnection.OnPacketProcessed(long receivedAt)
     {
-        if (_currentZxid >= 0)
-        {
-            long now = _loop.Clock.ElapsedMs(_loop.Clock.Timestamp());
-            Statistics.Response(_currentXid, _currentZxid, ConnectionStatistics.OperationName(_currentOp), latencyMs, now);
-            _currentZxid = -1;
-        }
-
+        _awaitingReply.Enqueue((_currentXid, _currentOp, receivedAt));
         _credits.Release();
     }
 
@@ -78,9 +75,22 @@ internal sealed partial class ClientConnection
 
     private void NoteReply(in ReplyHeader header)
     {
-        if (header.Xid != Xid.Notification)
+        if (header.Xid == Xid.Notification)
         {
-            _currentZxid = header.Zxid;
+            return;
+        }
+
+        // Requests dropped without a reply (a closing session's) are skipped over.
+        while (_awaitingReply.TryDequeue(out var request))
+        {
+            if (request.Xid == header.Xid)
+            {
+                long now = _loop.Clock.ElapsedMs(_loop.Clock.Timestamp());
+                long latency = Math.Max(0, now - _loop.Clock.ElapsedMs(request.ReceivedAt));
+                Statistics.Response(request.Xid, header.Zxid, ConnectionStatistics.OperationName(request.Op), latency, now);
+                _loop.RecordLatency(latency);
+                return;
+            }
         }
     }
 

@@ -20,10 +20,10 @@ internal interface ILoopConnection : IClientChannel
     void OnPacketStarting(int xid, int opCode);
 
     /// <summary>
-    /// A packet of this connection has been processed, and answered if it is answered synchronously: its read credit
-    /// goes back to the connection, and <paramref name="latencyMs"/> is how long it waited since it was read.
+    /// A packet of this connection has been processed (a write is answered later, once durable): its read credit goes
+    /// back to the connection; <paramref name="receivedAt"/> is when it was read, for the latency of its reply.
     /// </summary>
-    void OnPacketProcessed(long latencyMs);
+    void OnPacketProcessed(long receivedAt);
 
     /// <summary>The loop finished a batch in which this connection was given output: send it.</summary>
     void Flush();

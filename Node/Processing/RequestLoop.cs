@@ -87,6 +87,9 @@ internal sealed partial class RequestLoop : IAsyncDisposable
         return item.Task;
     }
 
+    /// <summary>Called on the loop when a request is answered: how long it took from being read to its reply.</summary>
+    public void RecordLatency(long milliseconds) => _processor.Statistics.RecordLatency(milliseconds);
+
     /// <summary>Called on the loop by a connection that was just given output: its sender is woken after the batch.</summary>
     public void ScheduleFlush(ILoopConnection connection) => _toFlush.Add(connection);
 
@@ -110,6 +113,7 @@ internal sealed partial class RequestLoop : IAsyncDisposable
                 count++;
             }
 
+            CommitBatch();
             FlushAll();
             NodeTelemetry.RequestBatchSize.Record(count);
         }
@@ -137,6 +141,8 @@ internal sealed partial class RequestLoop : IAsyncDisposable
                 Guard(static (p, _) => p.Tick(), null, "tick");
                 break;
             case WorkKind.Query:
+                // A query sees the state after everything posted before it, committed.
+                CommitBatch();
                 item.Query!.Run(_processor);
                 break;
         }
@@ -163,7 +169,6 @@ internal sealed partial class RequestLoop : IAsyncDisposable
     private void ProcessPacket(in WorkItem item, long nowElapsed)
     {
         var connection = item.Connection!;
-        long latency = 0;
         try
         {
             // The server is closing this connection: nothing more it sent is acted on.
@@ -179,8 +184,6 @@ internal sealed partial class RequestLoop : IAsyncDisposable
             }
 
             _processor.ProcessPacket(connection, packet);
-            latency = Math.Max(0, nowElapsed - _clock.ElapsedMs(item.ReceivedAt));
-            _processor.Statistics.RecordLatency(latency);
         }
         catch (JuteException e)
         {
@@ -195,7 +198,7 @@ internal sealed partial class RequestLoop : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(item.Buffer!);
-            connection.OnPacketProcessed(latency);
+            connection.OnPacketProcessed(item.ReceivedAt);
         }
     }
 
@@ -209,6 +212,22 @@ internal sealed partial class RequestLoop : IAsyncDisposable
         {
             Log.ProcessingFailed(_logger, what, connection?.RemoteAddress ?? "-", connection?.SessionId ?? 0, e);
         }
+    }
+
+    /// <summary>
+    /// Group commit: every transaction the batch prepared is made durable at once, then applied and answered.
+    /// (Until the dataDir is written, durability is the in-memory tree's: the log is the next step.)
+    /// </summary>
+    private void CommitBatch()
+    {
+        if (_processor.PendingCount == 0)
+        {
+            return;
+        }
+
+        _processor.Now = _clock.Now();
+        _processor.TakeTxnsToLog();
+        _processor.CommitLogged();
     }
 
     private void FlushAll()

@@ -26,12 +26,28 @@ internal sealed class ProcessorHarness
         var now = Processor.Now;
         Processor.Now = new ServerTime(now.WallMs + milliseconds, now.ElapsedMs + milliseconds);
         Processor.Tick();
+        Commit();
+    }
+
+    /// <summary>What the edge does after each batch once the log has synced: the tests have no log, so at once.</summary>
+    public bool AutoCommit { get; set; } = true;
+
+    public IReadOnlyList<PreparedTxn> Logged { get; private set; } = [];
+
+    public void Commit()
+    {
+        if (AutoCommit)
+        {
+            Logged = Processor.TakeTxnsToLog();
+            Processor.CommitLogged();
+        }
     }
 
     public RecordingChannel Connect(int timeout = 10000, long sessionId = 0, byte[]? password = null)
     {
         var channel = new RecordingChannel();
         Processor.ProcessConnect(channel, new ConnectRequest(0, 0, timeout, sessionId, password ?? new byte[16], false, true));
+        Commit();
         return channel;
     }
 
@@ -42,7 +58,8 @@ internal sealed class ProcessorHarness
         new RequestHeader(++_xid, type).Write(writer);
         request.Write(writer);
         Processor.ProcessPacket(channel, buffer.WrittenSpan);
-        return channel.Last;
+        Commit();
+        return channel.Replies.Count > 0 ? channel.Last : default;
     }
 
     public (ReplyHeader Header, byte[] Body) SendRaw(RecordingChannel channel, OpCode type, ReadOnlySpan<byte> body)
@@ -52,7 +69,8 @@ internal sealed class ProcessorHarness
         new RequestHeader(++_xid, type).Write(writer);
         writer.WriteRaw(body);
         Processor.ProcessPacket(channel, buffer.WrittenSpan);
-        return channel.Last;
+        Commit();
+        return channel.Replies.Count > 0 ? channel.Last : default;
     }
 
     public ErrorCode Create(RecordingChannel channel, string path, string data = "", CreateMode mode = CreateMode.Persistent, IReadOnlyList<Acl>? acl = null)

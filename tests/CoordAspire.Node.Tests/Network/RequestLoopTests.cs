@@ -152,7 +152,7 @@ public sealed class RequestLoopTests : IAsyncLifetime, IAsyncDisposable
         {
         }
 
-        public void OnPacketProcessed(long latencyMs) => PacketsProcessed++;
+        public void OnPacketProcessed(long receivedAt) => PacketsProcessed++;
 
         public void Flush()
         {
