@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+
+namespace CoordAspire.Client;
+
+/// <summary>How a <see cref="ZooKeeperClient"/> connects and behaves. The defaults suit production use.</summary>
+public sealed class ZooKeeperClientOptions
+{
+    /// <summary>The session timeout to ask for; the server clamps it to [2, 20] × its tickTime and the client uses what it grants.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <see cref="ZooKeeperClient.ConnectAsync"/> waits for the first session before giving up.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long to pause after every server of the connect string has been tried without success
+    /// (<c>StaticHostProvider</c>'s spin delay).
+    /// </summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The upper bound of the random pause before each reconnection, so that many clients that lost the
+    /// same server do not all arrive at the next one at once (<c>ClientCnxn.SendThread</c> sleeps up to 1s).</summary>
+    public TimeSpan ReconnectJitter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest reply frame accepted (the client's <c>jute.maxbuffer</c>); a larger one drops the connection.</summary>
+    public int MaxFrameLength { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Resume an existing session (with <see cref="SessionPassword"/>) instead of creating one.</summary>
+    public long SessionId { get; set; }
+
+    public byte[]? SessionPassword { get; set; }
+
+    /// <summary>Credentials sent on every connection, before any request (as <c>addAuthInfo</c> before the first connect).</summary>
+    public IList<(string Scheme, byte[] Auth)> AuthInfo { get; } = [];
+
+    /// <summary>Seeds the shuffle of the servers; null for a random order (tests pin it).</summary>
+    public int? HostShuffleSeed { get; set; }
+
+    public ILoggerFactory? LoggerFactory { get; set; }
+}

@@ -1,0 +1,20 @@
+namespace CoordAspire.Client.Tests;
+
+/// <summary>
+/// A server the client suites run against. The suites are abstract classes taking one of these; each server
+/// (Apache ZooKeeper today, CoordAspire's Node next) gets a sealed subclass per suite in its own collection.
+/// </summary>
+public interface IZooKeeperServerFixture
+{
+    /// <summary>What the suites call the server in failure messages.</summary>
+    string Name { get; }
+
+    /// <summary>host:port of the server's client port.</summary>
+    string ConnectString { get; }
+
+    /// <summary>The smallest session timeout the server grants (2 × tickTime).</summary>
+    TimeSpan MinSessionTimeout { get; }
+
+    /// <summary>Sends a four-letter word (srvr, cons, wchs, ...) and returns the answer.</summary>
+    Task<string> FourLetterWordAsync(string word);
+}
