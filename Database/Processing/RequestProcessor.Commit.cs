@@ -14,6 +14,12 @@ public sealed partial class RequestProcessor
     private readonly Queue<PendingRequest> _pending = new();
     private readonly Dictionary<long, int> _pendingWritesBySession = [];
 
+    /// <summary>
+    /// The tree and sessions were loaded from disk: zxids continue from the last one restored, and the sessions
+    /// restored expire unless their clients come back in time.
+    /// </summary>
+    public void Restored() => _preparer.Reset(Tree.LastProcessedZxid);
+
     /// <summary>Transactions prepared and not yet committed.</summary>
     public int PendingCount => _pending.Count;
 

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Shut down")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Purging old snapshots and logs failed")]
+    public static partial void PurgeFailed(ILogger logger, Exception exception);
 }

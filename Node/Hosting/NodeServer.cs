@@ -20,6 +20,10 @@ internal sealed class NodeServer : IAsyncDisposable
     private readonly TickTimer _ticks;
     private readonly ClientListener _listener;
     private readonly IPEndPoint _endPoint;
+    private readonly RequestProcessor _processor;
+    private readonly Persistence.DurableLog _durable;
+    private readonly CancellationTokenSource _purgeStop = new();
+    private Task _purge = Task.CompletedTask;
     private int _state;
 
     /// <param name="limits">Per-connection limits; by default those <paramref name="config"/> implies.</param>
@@ -33,7 +37,9 @@ internal sealed class NodeServer : IAsyncDisposable
         var clock = new ServerClock(timeProvider);
         var now = clock.Now();
         var processor = new RequestProcessor(Settings, now, loggerFactory.CreateLogger<RequestProcessor>());
-        _loop = new RequestLoop(processor, clock, loggerFactory.CreateLogger<RequestLoop>());
+        _processor = processor;
+        _durable = new Persistence.DurableLog(config, loggerFactory);
+        _loop = new RequestLoop(processor, clock, loggerFactory.CreateLogger<RequestLoop>(), _durable);
         _ticks = new TickTimer(_loop, TickTimer.IntervalFor(Settings.TickTime), timeProvider);
 
         Connections = new ConnectionRegistry();
@@ -68,6 +74,9 @@ internal sealed class NodeServer : IAsyncDisposable
         }
 
         LogBanner();
+
+        // The database is whole before the port opens: no client ever sees a half-restored tree.
+        _durable.Restore(_processor);
         try
         {
             // Bind first: connections accepted before the loop runs just queue their work.
@@ -81,6 +90,11 @@ internal sealed class NodeServer : IAsyncDisposable
 
         _loop.Start();
         _ticks.Start();
+        if (Config.PurgeInterval > 0)
+        {
+            _purge = PurgePeriodicallyAsync(TimeSpan.FromHours(Config.PurgeInterval), _purgeStop.Token);
+        }
+
         Log.Started(_logger, LocalEndPoint, "standalone");
     }
 
@@ -99,7 +113,41 @@ internal sealed class NodeServer : IAsyncDisposable
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _ticks.DisposeAsync().ConfigureAwait(false);
         await _loop.DisposeAsync().ConfigureAwait(false);
+        await _purgeStop.CancelAsync().ConfigureAwait(false);
+        await _purge.ConfigureAwait(false);
+        _purgeStop.Dispose();
+        _durable.Dispose();
         Log.Stopped(_logger);
+    }
+
+    /// <summary><c>autopurge.purgeInterval</c>: ZooKeeper's DatadirCleanupManager, first run at start.</summary>
+    private async Task PurgePeriodicallyAsync(TimeSpan interval, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            try
+            {
+                _durable.Purge();
+            }
+            catch (IOException e)
+            {
+                Log.PurgeFailed(_logger, e);
+            }
+        }
+        while (await SafeWaitAsync(timer, stop).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> SafeWaitAsync(PeriodicTimer timer, CancellationToken stop)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private void LogBanner()

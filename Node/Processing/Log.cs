@@ -15,4 +15,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Processing a {What} failed (client {RemoteAddress}, session 0x{SessionId:x})")]
     public static partial void ProcessingFailed(ILogger logger, string what, string remoteAddress, long sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Writing {Count} transactions to the log failed: the server stops taking writes; reads continue")]
+    public static partial void LogWriteFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "Snapshot abandoned; the previous snapshot and the log still hold every transaction")]
+    public static partial void SnapshotChunkFailed(ILogger logger, Exception exception);
 }

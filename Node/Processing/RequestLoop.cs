@@ -37,11 +37,14 @@ internal sealed partial class RequestLoop : IAsyncDisposable
     private readonly ServerClock _clock;
     private readonly ILogger _logger;
     private readonly List<ILoopConnection> _toFlush = [];
+    private readonly Persistence.DurableLog? _durable;
     private Task _run = Task.CompletedTask;
     private int _tickPending;
 
-    public RequestLoop(RequestProcessor processor, ServerClock clock, ILogger logger)
+    /// <param name="durable">The transaction log and snapshots; null keeps the tree in memory only (tests of the loop).</param>
+    public RequestLoop(RequestProcessor processor, ServerClock clock, ILogger logger, Persistence.DurableLog? durable = null)
     {
+        _durable = durable;
         _processor = processor;
         _clock = clock;
         _logger = logger;
@@ -116,6 +119,16 @@ internal sealed partial class RequestLoop : IAsyncDisposable
             CommitBatch();
             FlushAll();
             NodeTelemetry.RequestBatchSize.Record(count);
+
+            // A snapshot under way advances one chunk between batches, and keeps going while no request waits.
+            if (_durable is not null)
+            {
+                do
+                {
+                    AdvanceSnapshot();
+                }
+                while (_durable.SnapshotInProgress && !reader.TryPeek(out _));
+            }
         }
 
         Log.LoopStopped(_logger);
@@ -215,8 +228,8 @@ internal sealed partial class RequestLoop : IAsyncDisposable
     }
 
     /// <summary>
-    /// Group commit: every transaction the batch prepared is made durable at once, then applied and answered.
-    /// (Until the dataDir is written, durability is the in-memory tree's: the log is the next step.)
+    /// Group commit: every transaction the batch prepared is appended and synced with one fsync, and only then
+    /// applied and answered. If the disk refuses them, none is acknowledged and the server stops taking writes.
     /// </summary>
     private void CommitBatch()
     {
@@ -225,9 +238,37 @@ internal sealed partial class RequestLoop : IAsyncDisposable
             return;
         }
 
+        var batch = _processor.TakeTxnsToLog();
+        if (batch.Count > 0 && _durable is not null)
+        {
+            try
+            {
+                _durable.Commit(batch);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                Log.LogWriteFailed(_logger, batch.Count, e);
+                _processor.Now = _clock.Now();
+                _processor.LogFailed(e.Message);
+                return;
+            }
+        }
+
         _processor.Now = _clock.Now();
-        _processor.TakeTxnsToLog();
         _processor.CommitLogged();
+    }
+
+    private void AdvanceSnapshot()
+    {
+        try
+        {
+            _durable!.AdvanceSnapshot(_processor);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // A failed snapshot loses nothing: the previous snapshot and the log still hold every transaction.
+            Log.SnapshotChunkFailed(_logger, e);
+        }
     }
 
     private void FlushAll()

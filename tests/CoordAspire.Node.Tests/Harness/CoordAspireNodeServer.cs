@@ -13,6 +13,14 @@ public sealed record CoordAspireNodeOptions
 
     /// <summary>Extra zoo.cfg lines (key → value).</summary>
     public IReadOnlyDictionary<string, string> ExtraConfig { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Run on this directory (its data/ is the dataDir) and port instead of fresh ones: a restart after a crash.
+    /// The directory is then the caller's to delete.
+    /// </summary>
+    public string? ExistingDirectory { get; init; }
+
+    public int? Port { get; init; }
 }
 
 /// <summary>
@@ -32,7 +40,7 @@ public static class CoordAspireNodeServer
         {
             try
             {
-                return await LaunchAsync(options, FreePort.Next(), cancellationToken);
+                return await LaunchAsync(options, options.Port ?? FreePort.Next(), cancellationToken);
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException)
             {
@@ -45,7 +53,7 @@ public static class CoordAspireNodeServer
 
     private static Task<ServerUnderTest> LaunchAsync(CoordAspireNodeOptions options, int port, CancellationToken cancellationToken)
     {
-        var baseDirectory = Directory.CreateTempSubdirectory("coordaspire-node-").FullName;
+        var baseDirectory = options.ExistingDirectory ?? Directory.CreateTempSubdirectory("coordaspire-node-").FullName;
         Directory.CreateDirectory(Path.Combine(baseDirectory, "data"));
         var config = new Dictionary<string, string>
         {
@@ -69,6 +77,6 @@ public static class CoordAspireNodeServer
         psi.ArgumentList.Add(ProgramPath);
         psi.ArgumentList.Add(cfgPath);
         psi.Environment["DOTNET_gcServer"] = "0";
-        return ServerUnderTest.StartAsync("CoordAspire", psi, port, baseDirectory, options.StartTimeout, cancellationToken);
+        return ServerUnderTest.StartAsync("CoordAspire", psi, port, baseDirectory, options.StartTimeout, cancellationToken, keepDirectory: options.ExistingDirectory is not null);
     }
 }

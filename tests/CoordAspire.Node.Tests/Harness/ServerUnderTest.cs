@@ -17,8 +17,11 @@ public sealed class ServerUnderTest : IAsyncDisposable
     private readonly string baseDirectory;
     private int disposed;
 
-    private ServerUnderTest(string name, Process process, int port, string baseDirectory)
+    private readonly bool keepDirectory;
+
+    private ServerUnderTest(string name, Process process, int port, string baseDirectory, bool keepDirectory = false)
     {
+        this.keepDirectory = keepDirectory;
         Name = name;
         this.process = process;
         Port = port;
@@ -80,14 +83,14 @@ public sealed class ServerUnderTest : IAsyncDisposable
     /// Starts a server process from <paramref name="psi"/> and waits until it serves. Both output streams are
     /// drained continuously so the process never blocks on a full pipe.
     /// </summary>
-    internal static async Task<ServerUnderTest> StartAsync(string name, ProcessStartInfo psi, int port, string baseDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<ServerUnderTest> StartAsync(string name, ProcessStartInfo psi, int port, string baseDirectory, TimeSpan timeout, CancellationToken cancellationToken, bool keepDirectory = false)
     {
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.RedirectStandardInput = true;
         psi.UseShellExecute = false;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var server = new ServerUnderTest(name, process, port, baseDirectory);
+        var server = new ServerUnderTest(name, process, port, baseDirectory, keepDirectory);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         if (!process.Start())
@@ -129,6 +132,11 @@ public sealed class ServerUnderTest : IAsyncDisposable
             }
         }
         process.Dispose();
+        if (keepDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(baseDirectory, recursive: true);
