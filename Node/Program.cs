@@ -5,10 +5,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // CoordAspire.Node <zoo.cfg> [host settings such as --Logging:LogLevel:Default=Debug]
+// CoordAspire.Node purge <zoo.cfg> [-n count]      (zkCleanup.sh: keep the newest count snapshots, default 3)
 if (args.Length < 1 || args[0] is "-h" or "--help")
 {
     Console.Error.WriteLine("usage: CoordAspire.Node <zoo.cfg> [--Logging:LogLevel:Default=Debug ...]");
+    Console.Error.WriteLine("       CoordAspire.Node purge <zoo.cfg> [-n count]");
     return 2;
+}
+
+if (args[0] == "purge")
+{
+    return CoordAspire.Node.Persistence.PurgeCommand.Run(args[1..], ResolveConfigPath);
 }
 
 ZooConfig config;
