@@ -68,6 +68,10 @@ public sealed partial class ZooKeeperClient
 
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 
+    /// <summary>Closes the session and blocks until it is closed (Java's <c>close()</c>); prefer <see cref="DisposeAsync"/>.
+    /// There for containers that dispose synchronously.</summary>
+    public void Dispose() => CloseAsync().GetAwaiter().GetResult();
+
     internal void OnSessionEstablished(long sessionId, byte[] password, int timeoutMs)
     {
         lock (_gate)
@@ -79,6 +83,24 @@ public sealed partial class ZooKeeperClient
     }
 
     internal void OnAuthFailed() => _authFailed = true;
+
+    /// <summary>
+    /// The connection broke (not by closing, expiry or refused credentials). What it had not sent fails with
+    /// ConnectionLoss (<c>ClientCnxn.SendThread.cleanup</c>); then the client is Disconnected, before the requests in
+    /// flight fail too — so a caller that catches a ConnectionLoss never sees a stale Connected, and a request made
+    /// once Disconnected is visible waits for the next connection instead of failing with this one.
+    /// </summary>
+    internal void OnConnectionLost()
+    {
+        lock (_gate)
+        {
+            if (State == ConnectionState.Connected && !_authFailed && !_closing && !_lifetime.IsCancellationRequested)
+            {
+                FailQueued(ErrorCode.ConnectionLoss);
+                SetState(ConnectionState.Disconnected, KeeperState.Disconnected);
+            }
+        }
+    }
 
     /// <summary>Test hook: drops the current TCP connection as a network failure would.</summary>
     internal void DropConnection() => _connection?.Abort();
@@ -104,6 +126,7 @@ public sealed partial class ZooKeeperClient
         bool firstAttempt = true;
         while (!cancellationToken.IsCancellationRequested && !_closing)
         {
+            bool ran = false;
             try
             {
                 if (!firstAttempt && _options.ReconnectJitter > TimeSpan.Zero)
@@ -113,7 +136,7 @@ public sealed partial class ZooKeeperClient
 
                 firstAttempt = false;
                 var server = await _hosts.NextAsync(_options.ReconnectDelay, cancellationToken).ConfigureAwait(false);
-                await ConnectAndRunAsync(server, cancellationToken).ConfigureAwait(false);
+                ran = await ConnectAndRunAsync(server, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -143,14 +166,17 @@ public sealed partial class ZooKeeperClient
                 return;
             }
 
-            if (!_closing)
+            if (!_closing && !ran)
             {
+                // A failed attempt fails what waited for it (cleanup). After a connection that ran, that happened
+                // when it was lost (OnConnectionLost); what was queued since waits for the next connection.
                 FailQueued(ErrorCode.ConnectionLoss);
             }
         }
     }
 
-    private async Task ConnectAndRunAsync(System.Net.DnsEndPoint server, CancellationToken cancellationToken)
+    /// <summary>Connects and runs the connection until it ends; false when no connection was made.</summary>
+    private async Task<bool> ConnectAndRunAsync(System.Net.DnsEndPoint server, CancellationToken cancellationToken)
     {
         string name = $"{server.Host}:{server.Port}";
         Log.Connecting(Logger, name);
@@ -165,7 +191,7 @@ public sealed partial class ZooKeeperClient
         {
             _lastConnectError = $"{name}: {e.Message}";
             Log.ConnectFailed(Logger, name, e.Message);
-            return;
+            return false;
         }
 
         await using (connection.ConfigureAwait(false))
@@ -184,6 +210,8 @@ public sealed partial class ZooKeeperClient
         {
             SetState(ConnectionState.Disconnected, KeeperState.Disconnected);
         }
+
+        return true;
     }
 
     private async Task CloseCoreAsync()

@@ -116,7 +116,7 @@ public sealed partial class ZooKeeperClient
     /// sent as <see cref="WatcherType.Any"/>, which every server version understands (ZooKeeper 3.8 has no persistent
     /// watcher types in removeWatches; 3.9 added them).
     /// </summary>
-    private async Task StopWatchingAsync(string path, Action<WatchedEvent> watcher, WatcherType type)
+    internal async Task StopWatchingAsync(string path, Action<WatchedEvent> watcher, WatcherType type)
     {
         if (State.IsTerminal() || !Watches.RemoveLocal(path, watcher, type, out bool othersRemain) || othersRemain)
         {

@@ -21,7 +21,7 @@ namespace CoordAspire.Client;
 /// state events and <see cref="OneShotWatch"/> signals run one at a time on the client's dispatcher, in the order the
 /// server sent them; a callback should not block.
 /// </remarks>
-public sealed partial class ZooKeeperClient : IAsyncDisposable
+public sealed partial class ZooKeeperClient : IAsyncDisposable, IDisposable
 {
     private readonly ZooKeeperClientOptions _options;
     private readonly HostProvider _hosts;
@@ -103,6 +103,59 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         {
             await client.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts connecting in the background and returns at once, as Java's <c>ZooKeeper</c> constructor does: the client
+    /// is <see cref="ConnectionState.Disconnected"/> until a server grants a session. Requests made meanwhile wait for
+    /// that first connection (and fail with <see cref="ConnectionLossException"/> if the attempt fails); use
+    /// <see cref="WaitUntilConnectedAsync"/> to wait for it. For dependency injection, where a factory cannot await.
+    /// </summary>
+    public static ZooKeeperClient Create(string connectString, ZooKeeperClientOptions? options = null)
+    {
+        var client = new ZooKeeperClient(ConnectString.Parse(connectString), options ?? new ZooKeeperClientOptions());
+        client.Start();
+        return client;
+    }
+
+    /// <summary>Completes when the client is <see cref="ConnectionState.Connected"/> (at once if it is). Throws
+    /// <see cref="SessionExpiredException"/> (or <see cref="AuthFailedException"/>) when the client reaches a terminal
+    /// state instead.</summary>
+    public async Task WaitUntilConnectedAsync(CancellationToken cancellationToken = default)
+    {
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        EventHandler<ConnectionStateChangedEventArgs> handler = (_, e) =>
+        {
+            if (e.Current == ConnectionState.Connected)
+            {
+                connected.TrySetResult();
+            }
+            else if (e.Current.IsTerminal())
+            {
+                connected.TrySetException(TerminalException(null));
+            }
+        };
+        StateChanged += handler;
+        try
+        {
+            // Looked at after subscribing: a change between the two is then not missed.
+            var state = State;
+            if (state == ConnectionState.Connected)
+            {
+                return;
+            }
+
+            if (state.IsTerminal())
+            {
+                throw TerminalException(null);
+            }
+
+            await connected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            StateChanged -= handler;
         }
     }
 
@@ -281,4 +334,13 @@ internal sealed class ClientTestHooks
 {
     /// <summary>Stop pinging and stop watching for a silent server: the session then expires on the server.</summary>
     public volatile bool SuppressPings;
+
+    /// <summary>How many of the next create replies to lose: the create is applied, then the connection breaks before
+    /// its reply is read, so the caller gets ConnectionLoss for a create that happened.</summary>
+    public int LoseCreateReplies;
+
+    public bool TakeCreateReplyLoss(OpCode opCode) =>
+        opCode is OpCode.Create or OpCode.Create2 or OpCode.CreateContainer or OpCode.CreateTtl
+        && Volatile.Read(ref LoseCreateReplies) > 0
+        && Interlocked.Decrement(ref LoseCreateReplies) >= 0;
 }

@@ -97,6 +97,12 @@ internal sealed partial class ClientConnection
             throw new IOException($"xid out of order: got {header.Xid} ({header.Err}), expected {request.Xid}");
         }
 
+        if (_client.TestHooks.TakeCreateReplyLoss(request.OpCode))
+        {
+            request.OnConnectionLost(ErrorCode.ConnectionLoss);
+            throw new IOException("test hook: the reply to a create was lost");
+        }
+
         if (header.Zxid > 0)
         {
             _client.LastZxidSeen = header.Zxid;

@@ -110,6 +110,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             // Each loop ends by an exception once the socket is gone; the first one is the reason.
         }
 
+        // Disconnected first: whoever catches the ConnectionLoss below finds the client already reconnecting.
+        _client.OnConnectionLost();
         FailPending(ErrorCode.ConnectionLoss);
         return reason;
     }

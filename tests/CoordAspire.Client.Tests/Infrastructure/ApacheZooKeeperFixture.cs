@@ -35,3 +35,10 @@ public sealed class ApacheZooKeeperCollection : ICollectionFixture<ApacheZooKeep
 {
     public const string Name = "Apache ZooKeeper";
 }
+
+/// <summary>Its own server, for suites that measure the whole process: xunit runs it after the parallel collections, with nothing beside it.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ApacheZooKeeperAloneCollection : ICollectionFixture<ApacheZooKeeperFixture>
+{
+    public const string Name = "Apache ZooKeeper (alone)";
+}

@@ -69,6 +69,59 @@ public abstract class ClientTestBase(IZooKeeperServerFixture server) : IAsyncLif
         }
     }
 
+    /// <summary>Waits until <paramref name="condition"/> holds; fails with <paramref name="what"/> when it never does.</summary>
+    protected static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("never happened: " + what);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> (which may ask the server) holds.</summary>
+    protected static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("never happened: " + what);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>The children of <paramref name="path"/>, none when it is gone — as a recipe's container znode is, once
+    /// the server reaps it after its last child left.</summary>
+    protected async Task<IReadOnlyList<string>> ChildrenOrNoneAsync(string path)
+    {
+        try
+        {
+            return await Client.GetChildrenAsync(path);
+        }
+        catch (NoNodeException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Raises <paramref name="target"/> to <paramref name="value"/> if it is below (the most seen at once).</summary>
+    protected static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
     /// <summary>Lets a test call an operation only for the exception it throws before sending.</summary>
     protected static void Discard<T>(ValueTask<T> pending) => _ = pending.AsTask();
 

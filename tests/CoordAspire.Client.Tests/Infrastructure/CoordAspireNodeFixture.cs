@@ -35,3 +35,10 @@ public sealed class CoordAspireNodeCollection : ICollectionFixture<CoordAspireNo
 {
     public const string Name = "CoordAspire";
 }
+
+/// <summary>Its own Node, for suites that measure the whole process: xunit runs it after the parallel collections, with nothing beside it.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CoordAspireNodeAloneCollection : ICollectionFixture<CoordAspireNodeFixture>
+{
+    public const string Name = "CoordAspire (alone)";
+}

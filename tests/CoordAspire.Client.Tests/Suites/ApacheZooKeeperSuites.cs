@@ -22,3 +22,28 @@ public sealed class ApacheSessionTests(ApacheZooKeeperFixture server) : SessionT
 
 [Collection(ApacheZooKeeperCollection.Name)]
 public sealed class ApacheTelemetryTests(ApacheZooKeeperFixture server) : TelemetryTests(server);
+
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheLockRecipeTests(ApacheZooKeeperFixture server) : LockRecipeTests(server);
+
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheReadWriteLockRecipeTests(ApacheZooKeeperFixture server) : ReadWriteLockRecipeTests(server);
+
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheLeaderRecipeTests(ApacheZooKeeperFixture server) : LeaderRecipeTests(server);
+
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheCoordinationRecipeTests(ApacheZooKeeperFixture server) : CoordinationRecipeTests(server);
+
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheCacheRecipeTests(ApacheZooKeeperFixture server) : CacheRecipeTests(server);
+
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheServiceDiscoveryRecipeTests(ApacheZooKeeperFixture server) : ServiceDiscoveryRecipeTests(server);
+
+[Collection(ApacheZooKeeperCollection.Name)]
+public sealed class ApacheHostingTests(ApacheZooKeeperFixture server) : HostingTests(server);
+
+// Measures the whole process: a collection of its own, run after the parallel ones with nothing beside it.
+[Collection(ApacheZooKeeperAloneCollection.Name)]
+public sealed class ApacheAllocationTests(ApacheZooKeeperFixture server) : AllocationTests(server);

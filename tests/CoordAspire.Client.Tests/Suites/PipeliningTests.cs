@@ -60,33 +60,4 @@ public abstract class PipeliningTests(IZooKeeperServerFixture server) : ClientTe
         await Task.WhenAll(workers).WaitAsync(Timeout);
         Assert.Empty(await Client.GetChildrenAsync(Root));
     }
-
-    [Fact]
-    public async Task Steady_state_requests_allocate_nothing_beyond_their_results()
-    {
-        string path = await Client.CreateAsync(P("n"), Bytes("x"));
-        var data = Bytes("y");
-        const int Count = 20_000;
-        // Off xunit's synchronization context, which allocates for every continuation it runs.
-        double perRequest = await Task.Run(async () =>
-        {
-            for (int i = 0; i < 2000; i++)
-            {
-                await Client.ExistsAsync(path);
-                await Client.SetDataAsync(path, data);
-            }
-
-            long before = GC.GetTotalAllocatedBytes(precise: true);
-            for (int i = 0; i < Count / 2; i++)
-            {
-                await Client.ExistsAsync(path);
-                await Client.SetDataAsync(path, data);
-            }
-
-            return (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)Count;
-        });
-
-        // Stat is a struct: nothing is allocated per request (the slack is for whatever else the process does).
-        Assert.True(perRequest < 32, $"{perRequest:F1} bytes allocated per request");
-    }
 }
