@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using CoordAspire.Protocol;
+using CoordAspire.Protocol.Buffers;
 using CoordAspire.Protocol.Jute;
 using CoordAspire.Protocol.Records;
 

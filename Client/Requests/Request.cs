@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CoordAspire.Protocol;
+using CoordAspire.Protocol.Buffers;
 using CoordAspire.Protocol.Jute;
 using CoordAspire.Protocol.Records;
 
@@ -29,10 +30,11 @@ internal enum RequestKind : byte
 /// let go returns it to the pool. Completion happens exactly once: whoever flips <see cref="_completed"/> first
 /// (reply, connection loss, cancellation) decides the outcome.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Requests live in a pool for the life of the process; Frame.Clear gives a grown array back.")]
 internal abstract class Request
 {
     /// <summary>[length][xid][opcode][body]: the writer patches length and xid.</summary>
-    public readonly PooledBufferWriter Frame = new();
+    public readonly PooledBufferWriter Frame = new(initialSize: 256, retainLimit: 64 * 1024);
 
     private int _completed;
     private int _references;

@@ -1,3 +1,4 @@
+using CoordAspire.Protocol.Buffers;
 using CoordAspire.Protocol.Jute;
 using CoordAspire.Protocol.Records;
 

@@ -1,20 +1,18 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace CoordAspire.Node.Network;
+namespace CoordAspire.Protocol.Buffers;
 
 /// <summary>
-/// A growable <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>. Unlike
-/// <see cref="ArrayBufferWriter{T}"/> it lets a frame's length prefix be patched after its body is written, and it
-/// gives its array back when it has grown large and is empty again.
+/// A growable <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>, shared by the
+/// server's connections and the client's requests. Unlike <see cref="ArrayBufferWriter{T}"/> it lets a frame's length
+/// prefix (and the client's xid) be patched after the body is written, and it gives its array back when it has
+/// grown past <c>retainLimit</c> and is empty again, so a steady stream of frames allocates nothing.
 /// </summary>
-internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
+/// <param name="initialSize">The first array rented: small for a request, larger for a connection's outbox.</param>
+/// <param name="retainLimit">An emptied buffer bigger than this goes back to the pool rather than staying.</param>
+public sealed class PooledBufferWriter(int initialSize = 4096, int retainLimit = 256 * 1024) : IBufferWriter<byte>, IDisposable
 {
-    private const int InitialSize = 4096;
-
-    /// <summary>An emptied buffer bigger than this goes back to the pool rather than staying with its connection.</summary>
-    private const int RetainLimit = 256 * 1024;
-
     private byte[] _buffer = [];
     private int _written;
 
@@ -61,7 +59,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     public void Clear()
     {
         _written = 0;
-        if (_buffer.Length > RetainLimit)
+        if (_buffer.Length > retainLimit)
         {
             ReturnBuffer();
         }
@@ -70,11 +68,14 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>Drops everything written after <paramref name="count"/> bytes (a frame that failed half-way).</summary>
     public void Truncate(int count) => _written = Math.Min(_written, count);
 
-    public void Dispose()
+    /// <summary>Gives the array back to the pool; the writer stays usable and rents again when written to.</summary>
+    public void Release()
     {
         _written = 0;
         ReturnBuffer();
     }
+
+    public void Dispose() => Release();
 
     private void Ensure(int sizeHint)
     {
@@ -84,7 +85,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
             return;
         }
 
-        int size = Math.Max(needed, Math.Max(InitialSize, _buffer.Length * 2));
+        int size = Math.Max(needed, Math.Max(initialSize, _buffer.Length * 2));
         var larger = ArrayPool<byte>.Shared.Rent(size);
         _buffer.AsSpan(0, _written).CopyTo(larger);
         ReturnBuffer();
