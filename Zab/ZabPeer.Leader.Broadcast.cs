@@ -1,0 +1,229 @@
+namespace CoordAspire.Zab;
+
+/// <summary>
+/// LEADING, phase 3 — broadcast (Leader.propose, processAck, tryToCommit, the lead() ping loop). Every write
+/// becomes a PROPOSAL with the next zxid; it commits once a quorum of participants has ACKed it (our own ACK only
+/// after our own fsync) and every earlier proposal has committed; COMMIT goes to followers and INFORM to
+/// observers. A leader that cannot hear a quorum of synced followers within syncLimit steps down.
+/// </summary>
+public sealed partial class ZabPeer
+{
+    private readonly SortedDictionary<long, PendingProposal> _outstanding = [];
+    private readonly Dictionary<long, List<long>> _pendingSyncs = [];
+    private long _lastProposed;
+    private long _nextPing;
+
+    private sealed class PendingProposal(Txn txn, long createdTick)
+    {
+        public Txn Txn { get; } = txn;
+
+        public long CreatedTick { get; } = createdTick;
+
+        public HashSet<long> Acks { get; } = [];
+    }
+
+    /// <summary>
+    /// Leader.propose: orders one prepared transaction. False when this peer is not a broadcasting leader (the
+    /// host answers the client as ZooKeeper would, e.g. ConnectionLoss). The returned zxid is
+    /// <see cref="NextZxid"/> as it was before the call.
+    /// </summary>
+    public bool TryPropose(ReadOnlyMemory<byte> txnData, ReadOnlyMemory<byte> traceContext, out long zxid)
+    {
+        zxid = 0;
+        if (State != ServerState.Leading || Phase != ZabPhase.Broadcast)
+        {
+            return false;
+        }
+
+        if (Zxid.CounterOf(_lastProposed) >= Zxid.MaxCounter)
+        {
+            // The counter would roll into the next epoch: ZooKeeper forces a re-election instead.
+            BecomeLooking("zxid counter exhausted");
+            return false;
+        }
+
+        zxid = ++_lastProposed;
+        var txn = new Txn(zxid, txnData, traceContext);
+        LogAppend(txn);
+        _outstanding[zxid] = new PendingProposal(txn, _now);
+        Record(new ProposalCreated(zxid, traceContext));
+        foreach (var handler in _learners.Values)
+        {
+            if (handler.IsForwarding && !handler.IsObserver)
+            {
+                Send(handler.Sid, new Proposal(txn));
+                handler.Unacked.Enqueue((zxid, _now));
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>REVALIDATE answer for a learner, after the host looked the session up (Leader.revalidateSession).</summary>
+    public void AnswerRevalidate(long learnerId, long sessionId, bool valid)
+    {
+        if (State == ServerState.Leading && _learners.TryGetValue(learnerId, out var handler) && handler.IsForwarding)
+        {
+            Send(learnerId, new RevalidateReply(sessionId, valid));
+        }
+    }
+
+    private void OnAck(LearnerHandler handler, long zxid)
+    {
+        if (handler.Phase == LearnerPhase.Syncing)
+        {
+            OnNewLeaderAck(handler, zxid);
+            return;
+        }
+
+        while (handler.Unacked.Count > 0 && handler.Unacked.Peek().Zxid <= zxid)
+        {
+            handler.Unacked.Dequeue();
+        }
+
+        if (!handler.IsObserver)
+        {
+            ProcessAck(handler.Sid, zxid);
+        }
+    }
+
+    /// <summary>Leader.processAck.</summary>
+    private void ProcessAck(long sid, long zxid)
+    {
+        if (Zxid.CounterOf(zxid) == 0 || zxid <= _committedZxid || !_outstanding.TryGetValue(zxid, out var proposal))
+        {
+            return; // a NEWLEADER ack, already committed, or not ours
+        }
+
+        if (proposal.Acks.Add(sid))
+        {
+            Record(new AckReceived(zxid, sid));
+            TryToCommit();
+        }
+    }
+
+    /// <summary>Our own ACKs, once our log write is durable (SyncRequestProcessor → AckRequestProcessor).</summary>
+    private void OnLeaderLogPersisted()
+    {
+        if (Phase == ZabPhase.Synchronization)
+        {
+            TrySelfAckNewLeader();
+            return;
+        }
+
+        bool any = false;
+        foreach (var (zxid, proposal) in _outstanding)
+        {
+            if (zxid > _persistedZxid)
+            {
+                break;
+            }
+
+            // Durability: the leader's own vote for a proposal counts only once the proposal is on its disk.
+            if (proposal.Acks.Add(Id))
+            {
+                Record(new AckReceived(zxid, Id));
+                any = true;
+            }
+        }
+
+        if (any)
+        {
+            TryToCommit();
+        }
+    }
+
+    /// <summary>
+    /// Leader.tryToCommit, in zxid order: the oldest outstanding proposal commits when a quorum of participants
+    /// has acknowledged it; a later one never commits before it, whatever its own acks.
+    /// </summary>
+    private void TryToCommit()
+    {
+        while (_outstanding.Count > 0)
+        {
+            var (zxid, proposal) = _outstanding.First();
+            if (!_ensemble.ContainsQuorum(proposal.Acks))
+            {
+                break;
+            }
+
+            _outstanding.Remove(zxid);
+            _committedZxid = zxid;
+            foreach (var handler in _learners.Values)
+            {
+                if (handler.IsForwarding)
+                {
+                    Send(handler.Sid, handler.IsObserver ? new Inform(proposal.Txn) : new Commit(zxid));
+                }
+            }
+
+            Record(new ProposalCommitted(zxid, _now - proposal.CreatedTick, proposal.Txn.TraceContext));
+            if (_pendingSyncs.Remove(zxid, out var waiting))
+            {
+                foreach (long sid in waiting)
+                {
+                    Send(sid, new Sync());
+                }
+            }
+        }
+
+        DeliverCommitted();
+    }
+
+    /// <summary>A forwarded request. A sync is the leader's own business (Leader.processSync): answered once
+    /// everything proposed so far has committed. Anything else goes to the host to prepare and propose.</summary>
+    private void OnRequest(LearnerHandler handler, Request request)
+    {
+        if (!request.IsSync)
+        {
+            Emit(new RequestReceived(handler.Sid, request));
+            return;
+        }
+
+        if (_outstanding.Count == 0)
+        {
+            Send(handler.Sid, new Sync());
+            return;
+        }
+
+        if (!_pendingSyncs.TryGetValue(_lastProposed, out var waiting))
+        {
+            _pendingSyncs[_lastProposed] = waiting = [];
+        }
+
+        waiting.Add(handler.Sid);
+    }
+
+    /// <summary>The lead() loop: ping the learners, and step down without a quorum of synced participants.</summary>
+    private void TickBroadcast()
+    {
+        if (_now >= _nextPing)
+        {
+            _nextPing = _now + _config.PingInterval;
+            foreach (var handler in _learners.Values)
+            {
+                if (handler.Phase == LearnerPhase.Broadcast)
+                {
+                    Send(handler.Sid, new Ping(_lastProposed, []));
+                }
+            }
+        }
+
+        var synced = new List<long>(_learners.Count + 1) { Id };
+        foreach (var handler in _learners.Values)
+        {
+            if (handler.Phase == LearnerPhase.Broadcast && _now - handler.LastHeard <= _config.SyncLimit)
+            {
+                synced.Add(handler.Sid);
+            }
+        }
+
+        if (!_ensemble.ContainsQuorum(synced))
+        {
+            // Without a quorum this leader can commit nothing more; another may already lead a newer epoch.
+            // Outstanding proposals stay in the log, uncommitted: the next leader decides their fate.
+            Record(new SteppedDown(_proposedEpoch, "not sufficient followers synced"));
+            BecomeLooking("leader lost its quorum");
+        }
+    }
+}

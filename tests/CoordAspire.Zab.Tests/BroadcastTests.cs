@@ -1,0 +1,285 @@
+namespace CoordAspire.Zab.Tests;
+
+/// <summary>Broadcast and its durability rules (Leader.processAck/tryToCommit, Follower.processPacket,
+/// SyncRequestProcessor → SendAckRequestProcessor), scripted.</summary>
+public class BroadcastTests
+{
+    private static readonly byte[] Data = [1, 2, 3];
+
+    [Fact]
+    public void A_proposal_commits_in_zxid_order_only_once_a_quorum_acknowledged_it()
+    {
+        // Leader.tryToCommit: "make sure that ops are committed in order"; "in order to be committed, a proposal
+        // must be accepted by a quorum".
+        var cluster = new TestCluster(5);
+        var leader = cluster.Stabilize();
+        Assert.Equal(5, leader.Id);
+        cluster.ClearRecords();
+        cluster.Drop = m => m is Proposal or Commit; // we hand-feed the acks
+        Assert.True(leader.TryPropose(Data, default, out long z1));
+        Assert.True(leader.TryPropose(Data, default, out long z2));
+        Assert.True(leader.TryPropose(Data, default, out long z3));
+        cluster.Collect(5);
+        Assert.Equal([Zxid.Make(1, 1), Zxid.Make(1, 2), Zxid.Make(1, 3)], new[] { z1, z2, z3 });
+
+        // The leader's own ack (after its fsync) and two followers' acks for z2 and z3 — a quorum of 3 of 5 — but
+        // z1 has only the leader's: nothing commits.
+        foreach (long follower in new long[] { 1, 2 })
+        {
+            leader.Step(new Ack(z2) { From = follower });
+            leader.Step(new Ack(z3) { From = follower });
+        }
+
+        cluster.Collect(5);
+        Assert.Empty(cluster.AppliedZxids(5));
+        Assert.Empty(cluster.SentBy<Commit>(5));
+
+        leader.Step(new Ack(z1) { From = 3 });
+        cluster.Collect(5);
+        Assert.Empty(cluster.AppliedZxids(5)); // leader + 3 is still only 2 of 5
+        leader.Step(new Ack(z1) { From = 4 });
+        cluster.Collect(5);
+        Assert.Equal([z1, z2, z3], cluster.AppliedZxids(5));
+        Assert.Equal(new long[] { z1, z2, z3 }, cluster.SentBy<Commit>(5).Where(c => c.To == 1).Select(c => c.Zxid));
+    }
+
+    [Fact]
+    public void The_leaders_own_ack_counts_only_after_its_fsync()
+    {
+        var cluster = new TestCluster(3);
+        var leader = cluster.Stabilize();
+        cluster.AutoPersist = false;
+        cluster.Drop = m => m is Ack && m.From != 1; // only follower 1 acknowledges
+        Assert.True(leader.TryPropose(Data, default, out long zxid));
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
+        cluster.Persist(1);
+        cluster.Deliver();
+        Assert.Empty(cluster.AppliedZxids(leader.Id)); // follower 1's ack alone is 1 of 3
+
+        cluster.Persist(leader.Id);
+        Assert.Equal([zxid], cluster.AppliedZxids(leader.Id));
+        Assert.Contains(cluster.Telemetry[leader.Id], t => t is AckReceived { From: 3 } a && a.Zxid == zxid);
+    }
+
+    [Fact]
+    public void A_follower_acknowledges_a_proposal_only_after_its_fsync()
+    {
+        var cluster = new TestCluster(3);
+        var leader = cluster.Stabilize();
+        cluster.AutoPersist = false;
+        cluster.ClearRecords();
+        Assert.True(leader.TryPropose(Data, default, out long zxid));
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
+        Assert.Contains(cluster.Logged[1], op => op is AppendTxn a && a.Txn.Zxid == zxid);
+        Assert.Empty(cluster.SentBy<Ack>(1));
+
+        cluster.Persist(1);
+        Assert.Equal(zxid, cluster.SentBy<Ack>(1).Single().Zxid);
+    }
+
+    [Fact]
+    public void A_learner_acknowledges_NEWLEADER_only_once_the_synced_history_is_on_disk()
+    {
+        // ZOOKEEPER-4394/4646: the ACK of NEWLEADER counts the learner into the quorum that commits the history.
+        var cluster = new TestCluster(3, durable: id => id == 3 ? TestCluster.Log(1, 1, (1, 1), (1, 2)) : TestCluster.Log(1, 1));
+        cluster.AutoPersist = false;
+        var leader = cluster[3];
+        for (int t = 0; t < 100 && !cluster.SentBy<NewLeader>(3).Any(m => m.To == 1); t++)
+        {
+            cluster.Tick();
+        }
+
+        cluster.Deliver();
+        long newLeaderZxid = cluster.SentBy<NewLeader>(3).Single(m => m.To == 1).Zxid;
+        Assert.Equal(ZabPhase.Synchronization, leader.Phase);
+        Assert.Contains(cluster.Logged[1], op => op is AppendTxn a && a.Txn.Zxid == Zxid.Make(1, 2));
+        Assert.Empty(cluster.SentBy<Ack>(1));
+        Assert.Empty(cluster.SentBy<Ack>(2));
+
+        // ZOOKEEPER-4643: nor does currentEpoch move before the history is durable — a crash now must leave
+        // server 1 with its old epoch, not a new epoch over a log missing the history.
+        Assert.Equal(new EpochState(2, 1), cluster[1].Epochs);
+
+        cluster.Persist(1);
+        cluster.Deliver();
+        Assert.Equal(new EpochState(2, 2), cluster[1].Epochs);
+        Assert.Equal(newLeaderZxid, cluster.SentBy<Ack>(1).Single().Zxid);
+        Assert.True(leader.IsServing);
+        Assert.Equal([Zxid.Make(1, 1), Zxid.Make(1, 2)], cluster.AppliedZxids(1));
+        Assert.Empty(cluster.AppliedZxids(2)); // it never acknowledged, so it got no UPTODATE
+    }
+
+    [Fact]
+    public void A_new_leader_takes_the_new_epoch_as_current_only_once_its_own_history_is_on_disk()
+    {
+        // Server 2 logged a proposal as a follower; its fsync is slow. It wins the next election with that
+        // proposal in its history: had it written currentEpoch first and then crashed, it would come back with the
+        // newest epoch and without the proposal, and could win again and lose it (ZOOKEEPER-4643, leader side).
+        var cluster = new TestCluster(3);
+        var first = cluster.Stabilize();
+        cluster.AutoPersist = false;
+        Assert.True(first.TryPropose(Data, default, out long zxid));
+        cluster.Collect(first.Id);
+        cluster.Deliver();
+        cluster.Down.Add(first.Id);
+        for (int t = 0; t < 200 && cluster[2].Phase != ZabPhase.Synchronization; t++)
+        {
+            cluster.Tick();
+        }
+
+        Assert.Equal(ServerState.Leading, cluster[2].State);
+        Assert.Equal(zxid, cluster[2].LastLoggedZxid);
+        Assert.Equal(new EpochState(2, 1), cluster[2].Epochs);
+
+        cluster.Persist(2);
+        Assert.Equal(new EpochState(2, 2), cluster[2].Epochs);
+        cluster.Persist(1);
+        cluster.Deliver();
+        Assert.True(cluster[2].IsServing);
+        Assert.Equal([zxid], cluster.AppliedZxids(2));
+    }
+
+    [Fact]
+    public void A_leader_that_hears_no_quorum_for_syncLimit_steps_down_without_committing()
+    {
+        // Leader.lead: "Not sufficient followers synced" → shutdown → LOOKING.
+        var cluster = new TestCluster(3);
+        var leader = cluster.Stabilize();
+        cluster.ClearRecords();
+        cluster.Down.UnionWith([1, 2]);
+        Assert.True(leader.TryPropose(Data, default, out _));
+        cluster.Collect(leader.Id);
+        int ticks = 0;
+        while (leader.State == ServerState.Leading && ticks < 10 * cluster.Config.SyncLimit)
+        {
+            cluster.Tick();
+            ticks++;
+        }
+
+        Assert.InRange(ticks, cluster.Config.SyncLimit, cluster.Config.SyncLimit + 2);
+        Assert.Empty(cluster.AppliedZxids(leader.Id));
+        Assert.Contains(cluster.Telemetry[leader.Id], t => t is SteppedDown);
+        Assert.False(leader.TryPropose(Data, default, out _));
+    }
+
+    [Fact]
+    public void A_follower_partitioned_away_with_uncommitted_proposals_truncates_them_on_rejoin()
+    {
+        var cluster = new TestCluster(5);
+        var oldLeader = cluster.Stabilize();
+        Assert.Equal(5, oldLeader.Id);
+        Assert.True(oldLeader.TryPropose(Data, default, out long committed));
+        cluster.Collect(5);
+        cluster.Deliver();
+
+        // Two more proposals reach only follower 4, and its acks are lost: no quorum, they stay uncommitted.
+        cluster.Drop = m => (m is Proposal && m.To != 4) || (m is Ack && m.From == 4);
+        Assert.True(oldLeader.TryPropose(Data, default, out _));
+        Assert.True(oldLeader.TryPropose(Data, default, out long lost));
+        cluster.Collect(5);
+        cluster.Deliver();
+        Assert.Equal(lost, cluster[4].LastLoggedZxid);
+        Assert.Equal(committed, cluster[3].LastLoggedZxid);
+
+        // 4 and 5 are partitioned away; 1, 2 and 3 elect 3 and commit a write of epoch 2.
+        var minority = new HashSet<long> { 4, 5 };
+        cluster.Drop = m => minority.Contains(m.From) != minority.Contains(m.To);
+        cluster.Tick(cluster.Config.SyncLimit + 2);
+        Assert.NotEqual(ServerState.Leading, oldLeader.State);
+        var majority = new[] { cluster[1], cluster[2], cluster[3] };
+        for (int t = 0; t < 200 && !majority.All(p => p.IsServing); t++)
+        {
+            cluster.Tick();
+        }
+
+        var newLeader = cluster[3];
+        Assert.True(newLeader.State == ServerState.Leading && newLeader.IsServing);
+        Assert.True(newLeader.TryPropose(Data, default, out long epoch2));
+        cluster.Collect(3);
+        cluster.Deliver();
+
+        // Heal: 4 gets TRUNC back to the last common zxid, then the new epoch's history.
+        cluster.ClearRecords();
+        cluster.Drop = _ => false;
+        Assert.Same(newLeader, cluster.Stabilize());
+        Assert.Equal(committed, cluster.SentBy<Trunc>(3).Single(m => m.To == 4).Zxid);
+        Assert.Contains(cluster.Logged[4], op => op is TruncateLog t && t.Zxid == committed);
+        Assert.Equal([epoch2], cluster.AppliedZxids(4));
+        Assert.Equal(epoch2, cluster[4].LastLoggedZxid);
+        Assert.Equal(epoch2, cluster[5].LastLoggedZxid);
+    }
+
+    [Fact]
+    public void Observers_get_INFORM_and_never_count_towards_a_quorum()
+    {
+        var cluster = new TestCluster(3, observers: 1);
+        var leader = cluster.Stabilize();
+        Assert.Equal(ServerState.Observing, cluster[4].State);
+        cluster.ClearRecords();
+
+        // Only the observer and the leader are reachable: no quorum, no commit.
+        cluster.Drop = m => m.To is 1 or 2 || m.From is 1 or 2;
+        Assert.True(leader.TryPropose(Data, default, out long zxid));
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
+        Assert.Empty(cluster.AppliedZxids(leader.Id));
+        Assert.Empty(cluster.SentBy<Ack>(4));
+        Assert.DoesNotContain(cluster.Sent[leader.Id], m => m is Proposal && m.To == 4);
+
+        cluster.Drop = _ => false;
+        leader.Step(new Ack(zxid) { From = 1 });
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
+        Assert.Equal(zxid, cluster.SentBy<Inform>(leader.Id).Single(m => m.To == 4).Txn.Zxid);
+        Assert.Equal([zxid], cluster.AppliedZxids(4));
+    }
+
+    [Fact]
+    public void Pings_carry_session_touches_to_the_leader_and_sync_and_revalidate_round_trip()
+    {
+        var cluster = new TestCluster(3);
+        var leader = cluster.Stabilize();
+        var follower = cluster[1];
+        cluster.ClearRecords();
+        follower.TouchSession(0x42, 6000);
+        follower.TouchSession(0x43, 8000);
+        cluster.Tick(cluster.Config.PingInterval + 1);
+        var touched = cluster.Events[leader.Id].OfType<SessionsTouched>().Single(e => e.LearnerId == 1);
+        Assert.Equal([new SessionTouch(0x42, 6000), new SessionTouch(0x43, 8000)], touched.Touches);
+
+        // REVALIDATE: the leader's host decides; the learner hears the answer.
+        Assert.True(follower.Revalidate(0x42, 6000));
+        cluster.Collect(1);
+        cluster.Deliver();
+        var asked = cluster.Events[leader.Id].OfType<RevalidateRequested>().Single();
+        leader.AnswerRevalidate(asked.LearnerId, asked.SessionId, valid: true);
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
+        Assert.Equal(new SessionRevalidated(0x42, true), cluster.Events[1].OfType<SessionRevalidated>().Single());
+
+        // SYNC: answered after the write the leader had outstanding when it got the request.
+        cluster.Drop = m => m is Ack;
+        Assert.True(leader.TryPropose(Data, default, out long zxid));
+        cluster.Collect(leader.Id);
+        Assert.True(follower.Forward(new Request(0x42, 7, Request.SyncOpCode, default)));
+        cluster.Collect(1);
+        cluster.Deliver();
+        Assert.DoesNotContain(cluster.Applied[1], item => item is SyncCompleted);
+        cluster.Drop = _ => false;
+        leader.Step(new Ack(zxid) { From = 2 });
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
+        var applied = cluster.Applied[1];
+        int txnAt = applied.FindIndex(i => i is TxnCommitted c && c.Txn.Zxid == zxid);
+        int syncAt = applied.FindIndex(i => i is SyncCompleted { SessionId: 0x42, Cxid: 7 });
+        Assert.InRange(txnAt, 0, syncAt - 1);
+
+        // A forwarded write becomes an event for the leader's host.
+        Assert.True(follower.Forward(new Request(0x42, 8, 1, Data)));
+        cluster.Collect(1);
+        cluster.Deliver();
+        Assert.Equal(8, cluster.Events[leader.Id].OfType<RequestReceived>().Single().Request.Cxid);
+    }
+}
