@@ -32,21 +32,7 @@ public static class ApacheZooKeeperServer
     {
         options ??= new ApacheZooKeeperServerOptions();
         var zk = ZooKeeperAvailability.Require();
-        Exception? last = null;
-        // A free port can be taken by someone else before the JVM binds it: try a few ports.
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            try
-            {
-                return await LaunchAsync(zk, options, FreePort.Next(), cancellationToken);
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-            {
-                last = e;
-            }
-        }
-
-        throw new InvalidOperationException("Apache ZooKeeper did not start", last);
+        return await ServerUnderTest.StartWithRetriesAsync("Apache ZooKeeper", null, port => LaunchAsync(zk, options, port, cancellationToken));
     }
 
     /// <summary>Sends a four-letter-word command to any server.</summary>

@@ -35,20 +35,7 @@ public static class CoordAspireNodeServer
     public static async Task<ServerUnderTest> StartAsync(CoordAspireNodeOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new CoordAspireNodeOptions();
-        Exception? last = null;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            try
-            {
-                return await LaunchAsync(options, options.Port ?? FreePort.Next(), cancellationToken);
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-            {
-                last = e;
-            }
-        }
-
-        throw new InvalidOperationException("CoordAspire Node did not start", last);
+        return await ServerUnderTest.StartWithRetriesAsync("CoordAspire Node", options.Port, port => LaunchAsync(options, port, cancellationToken));
     }
 
     private static Task<ServerUnderTest> LaunchAsync(CoordAspireNodeOptions options, int port, CancellationToken cancellationToken)

@@ -80,6 +80,28 @@ public sealed class ServerUnderTest : IAsyncDisposable
     }
 
     /// <summary>
+    /// Launches a server on a port, retrying on a fresh port when it does not come up: a free port can be taken by
+    /// someone else before the server binds it. A fixed <paramref name="port"/> is tried as given each time.
+    /// </summary>
+    internal static async Task<ServerUnderTest> StartWithRetriesAsync(string name, int? port, Func<int, Task<ServerUnderTest>> launch)
+    {
+        Exception? last = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                return await launch(port ?? FreePort.Next());
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+                last = e;
+            }
+        }
+
+        throw new InvalidOperationException($"{name} did not start", last);
+    }
+
+    /// <summary>
     /// Starts a server process from <paramref name="psi"/> and waits until it serves. Both output streams are
     /// drained continuously so the process never blocks on a full pipe.
     /// </summary>
