@@ -62,6 +62,13 @@ internal sealed class NodeServer : IAsyncDisposable
 
     public ConnectionRegistry Connections { get; }
 
+    /// <summary>What this server does now (volatile: read from any thread).</summary>
+    public NodeMode Mode => NodeMode.Standalone;
+
+    /// <summary>True while clients can be served: a standalone server once started, an ensemble member while it is
+    /// leader or a synchronised learner. Health checks report healthy only then.</summary>
+    public bool IsServing => Volatile.Read(ref _state) == 1;
+
     /// <summary>Where clients connect; the real port once started, if port 0 was configured.</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
