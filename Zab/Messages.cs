@@ -152,7 +152,17 @@ public sealed record Request(long SessionId, int Cxid, int OpCode, ReadOnlyMemor
     public override PacketType? Type => PacketType.Request;
 
     public bool IsSync => OpCode == SyncOpCode;
+
+    /// <summary>The identities of the client's connection (the QuorumPacket's authinfo, as Learner.request sends
+    /// them): the leader checks ACLs against them when it prepares the transaction.</summary>
+    public IReadOnlyList<AuthId> AuthInfo { get; init; } = [];
+
+    /// <summary>The trace context of the learner's request span (travels in authinfo as scheme "traceparent").</summary>
+    public ReadOnlyMemory<byte> TraceContext { get; init; }
 }
+
+/// <summary>An authenticated identity (ZooKeeper's Id record: scheme and id) as carried in a QuorumPacket's authinfo.</summary>
+public readonly record struct AuthId(string Scheme, string Id);
 
 /// <summary>REVALIDATE from a learner: a client with this session reconnected to it (data: sessionId, timeout).</summary>
 public sealed record Revalidate(long SessionId, int Timeout) : QuorumMessage
