@@ -19,12 +19,13 @@ namespace CoordAspire.Node.Quorum.Wire;
 internal static class QuorumPacketReader
 {
     /// <summary>
-    /// Decodes <paramref name="packet"/>, which must be exactly one packet. A <see cref="LearnerInfo"/> comes back
-    /// with <see cref="ZabMessage.From"/> set to the record's serverid (it names the connection's peer); every other
-    /// message has From and To unset, for the connection to fill in.
+    /// Decodes <paramref name="packet"/>, which must be exactly one packet, into a message from
+    /// <paramref name="from"/> to <paramref name="to"/> (set here rather than copied in afterwards: a record's
+    /// <c>with</c> would allocate a second message per packet). A <see cref="LearnerInfo"/> comes from the serverid
+    /// its record names, whatever <paramref name="from"/> says: it is what names an accepted connection's peer.
     /// </summary>
     /// <exception cref="JuteException">The packet is malformed, or has a type this direction cannot carry.</exception>
-    public static QuorumMessage Read(ReadOnlySpan<byte> packet, PacketDirection direction)
+    public static QuorumMessage Read(ReadOnlySpan<byte> packet, PacketDirection direction, long from = 0, long to = 0)
     {
         var reader = new JuteReader(packet);
         int type = reader.ReadInt();
@@ -44,33 +45,34 @@ internal static class QuorumPacketReader
             throw new JuteException($"{reader.Remaining} bytes after the packet's authinfo");
         }
 
-        QuorumMessage message = (PacketType)type switch
+        return (PacketType)type switch
         {
-            PacketType.FollowerInfo => ReadLearnerInfo(zxid, data, hasData, isObserver: false),
-            PacketType.ObserverInfo => ReadLearnerInfo(zxid, data, hasData, isObserver: true),
-            PacketType.LeaderInfo => new LeaderInfo(Zab.Zxid.EpochOf(zxid), Int(data, "LEADERINFO protocol version")),
-            PacketType.AckEpoch => new AckEpoch(Int(data, "ACKEPOCH epoch"), zxid),
-            PacketType.Diff => new Diff(zxid),
-            PacketType.Trunc => new Trunc(zxid),
-            PacketType.Snap => new Snap(zxid, ReadOnlyMemory<byte>.Empty),
-            PacketType.Proposal => new Proposal(ReadTxn(zxid, data, authInfo, packet)),
-            PacketType.Ack => new Ack(zxid),
-            PacketType.Commit => new Commit(zxid),
-            PacketType.Inform => new Inform(ReadTxn(zxid, data, authInfo, packet)),
-            PacketType.NewLeader => new NewLeader(zxid),
-            PacketType.UpToDate => new UpToDate(),
-            PacketType.Ping => direction == PacketDirection.FromLeader ? new Ping(zxid, []) : new Ping(zxid, ReadTouches(data)),
-            PacketType.Request => ReadRequest(data, authInfo, packet),
-            PacketType.Revalidate => direction == PacketDirection.FromLearner ? ReadRevalidate(data) : ReadRevalidateReply(data),
-            PacketType.Sync => new Sync(),
+            PacketType.FollowerInfo => ReadLearnerInfo(zxid, data, hasData, isObserver: false, to),
+            PacketType.ObserverInfo => ReadLearnerInfo(zxid, data, hasData, isObserver: true, to),
+            PacketType.LeaderInfo => new LeaderInfo(Zab.Zxid.EpochOf(zxid), Int(data, "LEADERINFO protocol version")) { From = from, To = to },
+            PacketType.AckEpoch => new AckEpoch(Int(data, "ACKEPOCH epoch"), zxid) { From = from, To = to },
+            PacketType.Diff => new Diff(zxid) { From = from, To = to },
+            PacketType.Trunc => new Trunc(zxid) { From = from, To = to },
+            PacketType.Snap => new Snap(zxid, ReadOnlyMemory<byte>.Empty) { From = from, To = to },
+            PacketType.Proposal => new Proposal(ReadTxn(zxid, data, authInfo, packet)) { From = from, To = to },
+            PacketType.Ack => new Ack(zxid) { From = from, To = to },
+            PacketType.Commit => new Commit(zxid) { From = from, To = to },
+            PacketType.Inform => new Inform(ReadTxn(zxid, data, authInfo, packet)) { From = from, To = to },
+            PacketType.NewLeader => new NewLeader(zxid) { From = from, To = to },
+            PacketType.UpToDate => new UpToDate { From = from, To = to },
+            PacketType.Ping when direction == PacketDirection.FromLeader => new Ping(zxid, []) { From = from, To = to },
+            PacketType.Ping => new Ping(zxid, ReadTouches(data)) { From = from, To = to },
+            PacketType.Request => ReadRequest(data, authInfo, packet, from, to),
+            PacketType.Revalidate when direction == PacketDirection.FromLearner => ReadRevalidate(data, from, to),
+            PacketType.Revalidate => ReadRevalidateReply(data, from, to),
+            PacketType.Sync => new Sync { From = from, To = to },
             _ => throw new JuteException($"unsupported quorum packet type {type}"),
         };
-        return message;
     }
 
     /// <summary>LearnerHandler.run: serverid if at least 8 bytes, protocolVersion if 12 (else 0x1, a pre-1.0 learner),
     /// configVersion if 20. Without a serverid ZooKeeper makes one up for an observer; we cannot name such a peer.</summary>
-    private static LearnerInfo ReadLearnerInfo(long zxid, ReadOnlySpan<byte> data, bool hasData, bool isObserver)
+    private static LearnerInfo ReadLearnerInfo(long zxid, ReadOnlySpan<byte> data, bool hasData, bool isObserver, long to)
     {
         if (!hasData || data.Length < 8)
         {
@@ -80,7 +82,7 @@ internal static class QuorumPacketReader
         long sid = BinaryPrimitives.ReadInt64BigEndian(data);
         int protocolVersion = data.Length >= 12 ? BinaryPrimitives.ReadInt32BigEndian(data[8..]) : 0x1;
         long configVersion = data.Length >= 20 ? BinaryPrimitives.ReadInt64BigEndian(data[12..]) : 0;
-        return new LearnerInfo(Zab.Zxid.EpochOf(zxid), isObserver, protocolVersion, configVersion) { From = sid };
+        return new LearnerInfo(Zab.Zxid.EpochOf(zxid), isObserver, protocolVersion, configVersion) { From = sid, To = to };
     }
 
     private static ZabTxn ReadTxn(long zxid, ReadOnlySpan<byte> data, AuthInfoView authInfo, ReadOnlySpan<byte> packet) =>
@@ -107,7 +109,7 @@ internal static class QuorumPacketReader
 
     /// <summary>LearnerHandler.run: sessionId, cxid, type, and the rest is the request record. The trace context is
     /// taken out of the authinfo; the other identities are the client's, for the leader's ACL checks.</summary>
-    private static Request ReadRequest(ReadOnlySpan<byte> data, AuthInfoView authInfo, ReadOnlySpan<byte> packet)
+    private static Request ReadRequest(ReadOnlySpan<byte> data, AuthInfoView authInfo, ReadOnlySpan<byte> packet, long from, long to)
     {
         if (data.Length < 16)
         {
@@ -122,27 +124,29 @@ internal static class QuorumPacketReader
         {
             AuthInfo = authInfo.Identities(packet),
             TraceContext = authInfo.TraceContext(packet),
+            From = from,
+            To = to,
         };
     }
 
-    private static Revalidate ReadRevalidate(ReadOnlySpan<byte> data)
+    private static Revalidate ReadRevalidate(ReadOnlySpan<byte> data, long from, long to)
     {
         if (data.Length < 12)
         {
             throw new JuteException($"REVALIDATE data of {data.Length} bytes has no sessionId and timeout");
         }
 
-        return new Revalidate(BinaryPrimitives.ReadInt64BigEndian(data), BinaryPrimitives.ReadInt32BigEndian(data[8..]));
+        return new Revalidate(BinaryPrimitives.ReadInt64BigEndian(data), BinaryPrimitives.ReadInt32BigEndian(data[8..])) { From = from, To = to };
     }
 
-    private static RevalidateReply ReadRevalidateReply(ReadOnlySpan<byte> data)
+    private static RevalidateReply ReadRevalidateReply(ReadOnlySpan<byte> data, long from, long to)
     {
         if (data.Length < 9)
         {
             throw new JuteException($"REVALIDATE reply data of {data.Length} bytes has no sessionId and validity");
         }
 
-        return new RevalidateReply(BinaryPrimitives.ReadInt64BigEndian(data), data[8] != 0);
+        return new RevalidateReply(BinaryPrimitives.ReadInt64BigEndian(data), data[8] != 0) { From = from, To = to };
     }
 
     private static int Int(ReadOnlySpan<byte> data, string what) =>
