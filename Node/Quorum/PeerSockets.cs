@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Sockets;
+using CoordAspire.Node.Configuration;
+
+namespace CoordAspire.Node.Quorum;
+
+/// <summary>Binding and connecting the server-to-server sockets as QuorumPeer does.</summary>
+internal static class PeerSockets
+{
+    /// <summary>
+    /// Where to listen for a port of <paramref name="host"/>: the wildcard when <c>quorumListenOnAllIPs</c> is set or
+    /// the host is one (<c>new InetSocketAddress(port)</c>), otherwise the host's address, IPv4 first when it has
+    /// both (a name like localhost must be bound where its peers, resolving it the same way, will connect).
+    /// </summary>
+    public static IPEndPoint BindEndPoint(string host, int port, bool listenOnAllIPs)
+    {
+        if (listenOnAllIPs || new HostPort(host, port).IsAnyAddress)
+        {
+            return new IPEndPoint(Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any, port);
+        }
+
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return new IPEndPoint(literal, port);
+        }
+
+        var addresses = Dns.GetHostAddresses(host);
+        var address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
+            ?? throw new SocketException((int)SocketError.HostNotFound);
+        return new IPEndPoint(address, port);
+    }
+
+    /// <summary>Binds and listens now, so that a port in use fails the caller's Start.</summary>
+    public static Socket Listen(IPEndPoint endPoint)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true; // the wildcard serves IPv4 peers too, as Java's does
+            }
+
+            socket.Bind(endPoint);
+            socket.Listen();
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A TCP connection to <paramref name="address"/> (every address its name resolves to is tried), with
+    /// TCP_NODELAY as Learner and QuorumCnxManager set it.</summary>
+    /// <exception cref="SocketException">Refused, unreachable, unresolvable or timed out.</exception>
+    public static async Task<Socket> ConnectAsync(HostPort address, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
+        {
+            socket.NoDelay = true;
+            await socket.ConnectAsync(new DnsEndPoint(address.Host, address.Port), timer.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
