@@ -3,7 +3,7 @@
 //   ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true dotnet run --project AppHost &     # wait until the nodes are healthy
 //   npm install --prefix /tmp/shot playwright-core && NODE_PATH=/tmp/shot/node_modules node docs/screenshot-dashboard.js
 // It clicks "Show leader" on coord, then opens the newest trace whose name contains TRACE (default "create";
-// "election" or "proposal" once the ensemble traces them) and screenshots its detail view.
+// "election" or "proposal" once the ensemble traces them) and screenshots its detail view as dashboard-trace-TRACE.png.
 const { chromium } = require('playwright-core');
 
 const dashboard = process.env.DASHBOARD ?? 'http://localhost:15888';
@@ -35,6 +35,6 @@ const out = process.env.OUT ?? 'docs';
   await dismissBanners();
   await page.getByText(new RegExp(traceName)).last().click();
   await page.waitForTimeout(3000);
-  await page.screenshot({ path: `${out}/dashboard-trace.png` });
+  await page.screenshot({ path: `${out}/dashboard-trace-${traceName}.png` });
   await browser.close();
 })();
