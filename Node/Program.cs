@@ -8,17 +8,24 @@ using Microsoft.Extensions.Logging;
 // CoordAspire.Node <zoo.cfg> [host settings such as --Logging:LogLevel:Default=Debug]
 // CoordAspire.Node [host settings]                 (zoo.cfg composed from ZOO_* variables, as the ZooKeeper image does)
 // CoordAspire.Node purge <zoo.cfg> [-n count]      (zkCleanup.sh: keep the newest count snapshots, default 3)
+// CoordAspire.Node status <zoo.cfg>                (zkServer.sh status: the server's Mode)
 if (args is ["-h" or "--help", ..])
 {
     Console.Error.WriteLine("usage: CoordAspire.Node <zoo.cfg> [--Logging:LogLevel:Default=Debug ...]");
     Console.Error.WriteLine("       CoordAspire.Node [--Logging:LogLevel:Default=Debug ...]   (configured by ZOO_* environment variables)");
     Console.Error.WriteLine("       CoordAspire.Node purge <zoo.cfg> [-n count]");
+    Console.Error.WriteLine("       CoordAspire.Node status <zoo.cfg>");
     return 2;
 }
 
 if (args is ["purge", ..])
 {
     return CoordAspire.Node.Persistence.PurgeCommand.Run(args[1..], ResolveConfigPath);
+}
+
+if (args is ["status", ..])
+{
+    return await CoordAspire.Node.Commands.StatusCommand.RunAsync(args[1..], ResolveConfigPath);
 }
 
 // A first argument that is not a --setting is the zoo.cfg; without one, the environment describes the node.

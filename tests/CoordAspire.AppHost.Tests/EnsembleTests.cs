@@ -12,7 +12,6 @@ namespace CoordAspire.AppHost.Tests;
 /// </summary>
 public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<EnsembleFixture>
 {
-    private const string NeedsEnsemble = "needs the ensemble (issue 4)";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -81,7 +80,7 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
         }
     }
 
-    [Fact(Skip = NeedsEnsemble)]
+    [Fact]
     public async Task Exactly_one_node_leads_and_the_others_follow()
     {
         var leader = await ensemble.WaitForLeaderAsync(EnsembleFixture.Nodes, Timeout);
@@ -95,7 +94,7 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
         Assert.StartsWith(leader + " is the leader", result.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = NeedsEnsemble)]
+    [Fact]
     public async Task A_write_through_one_node_is_read_on_the_others()
     {
         var path = $"/ensemble-tests-{Guid.NewGuid():N}";
@@ -113,7 +112,7 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
         }
     }
 
-    [Fact(Skip = NeedsEnsemble)]
+    [Fact(Skip = "needs the client's trace context carried to the server (next commit)")]
     public async Task Elections_and_proposals_are_traced_across_the_ensemble()
     {
         // Every node took part in the election that formed the ensemble, and says so.

@@ -11,7 +11,6 @@ namespace CoordAspire.AppHost.Tests;
 /// </summary>
 public sealed class FailoverTests(EnsembleFixture ensemble) : IClassFixture<EnsembleFixture>
 {
-    private const string NeedsEnsemble = "needs the ensemble (issue 4)";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
@@ -39,7 +38,7 @@ public sealed class FailoverTests(EnsembleFixture ensemble) : IClassFixture<Ense
         Assert.Equal("before the kill", Encoding.UTF8.GetString(data));
     }
 
-    [Fact(Skip = NeedsEnsemble)]
+    [Fact]
     public async Task Killing_the_leader_elects_a_new_one_and_loses_no_acknowledged_write()
     {
         var leader = await ensemble.WaitForLeaderAsync(EnsembleFixture.Nodes, Timeout);
@@ -100,7 +99,7 @@ public sealed class FailoverTests(EnsembleFixture ensemble) : IClassFixture<Ense
         }
     }
 
-    [Fact(Skip = NeedsEnsemble)]
+    [Fact]
     public async Task A_restarted_node_catches_up_with_what_it_missed()
     {
         var leader = await ensemble.WaitForLeaderAsync(EnsembleFixture.Nodes, Timeout);
