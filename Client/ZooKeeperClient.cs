@@ -24,6 +24,8 @@ namespace CoordAspire.Client;
 public sealed partial class ZooKeeperClient : IAsyncDisposable, IDisposable
 {
     private readonly ZooKeeperClientOptions _options;
+
+    internal ZooKeeperClientOptions Options => _options;
     private readonly HostProvider _hosts;
     private readonly Random _random;
     private readonly string? _chroot;

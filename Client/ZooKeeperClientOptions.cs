@@ -35,5 +35,12 @@ public sealed class ZooKeeperClientOptions
     /// <summary>Seeds the shuffle of the servers; null for a random order (tests pin it).</summary>
     public int? HostShuffleSeed { get; set; }
 
+    /// <summary>
+    /// Offer the server this client's request spans as the parents of its own (a CoordAspire server accepts; Apache
+    /// ZooKeeper ignores the offer, and then nothing more is sent). On by default; it costs one small frame before
+    /// each request that is traced, and nothing when no one listens to the client's spans.
+    /// </summary>
+    public bool PropagateTraceContext { get; set; } = true;
+
     public ILoggerFactory? LoggerFactory { get; set; }
 }

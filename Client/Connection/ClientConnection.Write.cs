@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using CoordAspire.Protocol;
+using CoordAspire.Protocol.Jute;
 
 namespace CoordAspire.Client;
 
@@ -83,11 +84,29 @@ internal sealed partial class ClientConnection
             _pending.Enqueue(request);
         }
 
+        if (_traceContextAccepted && request.Activity is { } activity)
+        {
+            WriteTraceContext(activity.Id!);
+        }
+
         // Nothing reaches the server before the next flush, so the reply cannot race this.
         frame.PatchInt32(0, frame.WrittenCount - 4);
         frame.PatchInt32(4, request.Xid);
         _output.Write(frame.WrittenSpan);
         request.Activity?.SetTag("zookeeper.xid", request.Xid);
+    }
+
+    /// <summary>The trace-context frame (TraceContextExtension) that makes this request's span the parent of the server's.</summary>
+    private void WriteTraceContext(string traceParent)
+    {
+        if (traceParent.Length > TraceContextExtension.MaxTraceParentLength)
+        {
+            return;
+        }
+
+        var writer = new JuteWriter(_output);
+        writer.WriteInt(8 + 4 + traceParent.Length);
+        TraceContextExtension.WriteTraceFrame(writer, traceParent);
     }
 
     private void OnFlushed(FlushResult result)

@@ -34,6 +34,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     /// <summary>Auth packets sent and not yet answered; null for the ones the handshake re-sent.</summary>
     private readonly ConcurrentQueue<Request?> _pendingAuth = new();
 
+    private bool _traceContextAccepted;
     private long _lastSend;
     private long _lastReceive;
     private int _aborted;
@@ -185,11 +186,17 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         int start = frame.ReserveInt32();
         new ConnectRequest(0, session.LastZxid, _client.RequestedTimeoutMs, session.SessionId, session.Password, false, true)
             .Write(new JuteWriter(frame));
+        if (_client.Options.PropagateTraceContext)
+        {
+            TraceContextExtension.WriteOffer(new JuteWriter(frame));
+        }
+
         frame.PatchInt32(start, frame.WrittenCount - 4);
         _output.Write(frame.WrittenSpan);
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-        var response = await ReadConnectResponseAsync(cancellationToken).ConfigureAwait(false);
+        var (response, traceContextAccepted) = await ReadConnectResponseAsync(cancellationToken).ConfigureAwait(false);
+        _traceContextAccepted = traceContextAccepted;
         if (response.TimeOut <= 0)
         {
             // ZooKeeperServer.reopenSession: a session that is gone is answered with timeout 0 and session id 0.
@@ -218,7 +225,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         _lastSend = _lastReceive = Environment.TickCount64;
     }
 
-    private async Task<ConnectResponse> ReadConnectResponseAsync(CancellationToken cancellationToken)
+    private async Task<(ConnectResponse Response, bool TraceContextAccepted)> ReadConnectResponseAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -229,7 +236,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 var bytes = payload.ToArray();
                 _input.AdvanceTo(buffer.Start);
                 var reader = new JuteReader(bytes);
-                return ConnectResponse.Read(ref reader);
+                var response = ConnectResponse.Read(ref reader);
+                return (response, response.HasReadOnlyField && TraceContextExtension.ReadOffer(ref reader));
             }
 
             if (result.IsCompleted)

@@ -26,6 +26,12 @@ public interface IClientChannel : IWatcher
     /// <summary>Whether the client's connect request carried the trailing readOnly flag (3.4+ clients do).</summary>
     bool SentReadOnlyFlag { get; set; }
 
+    /// <summary>
+    /// The W3C traceparent of the request being processed, when its client sent one (set by the edge around each
+    /// request): a transaction prepared for it carries it on, so that its proposal joins the client's trace.
+    /// </summary>
+    string? TraceParent { get; set; }
+
     void SendConnectResponse(in ConnectResponse response);
 
     /// <summary>Writes one framed reply: the header and, if any, the body record.</summary>

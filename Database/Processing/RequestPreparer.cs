@@ -9,7 +9,11 @@ using CoordAspire.Protocol.Txn;
 namespace CoordAspire.Database.Processing;
 
 /// <summary>A request turned into a transaction: a header with its zxid and time, and the body (an ErrorTxn if it failed).</summary>
-public readonly record struct PreparedTxn(TxnHeader Header, TxnRecord? Record, ErrorCode Error);
+public readonly record struct PreparedTxn(TxnHeader Header, TxnRecord? Record, ErrorCode Error)
+{
+    /// <summary>The W3C traceparent of the request it was prepared for, if its client sent one (the proposal's parent).</summary>
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>
 /// Turns a write request into an idempotent transaction (<c>PrepRequestProcessor.pRequest2Txn</c>): versions are

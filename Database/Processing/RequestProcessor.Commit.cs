@@ -85,7 +85,7 @@ public sealed partial class RequestProcessor
 
     private void Enqueue(in PreparedTxn txn, TxnPurpose purpose, IClientChannel? channel, in RequestHeader header)
     {
-        _toLog.Add(txn);
+        _toLog.Add(channel?.TraceParent is { } traceParent ? txn with { TraceParent = traceParent } : txn);
         _pending.Enqueue(new PendingRequest(txn, purpose, channel, header, null));
         if (channel is not null)
         {

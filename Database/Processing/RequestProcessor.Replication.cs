@@ -27,7 +27,7 @@ public enum ProcessorRole
 public interface ILeaderLink
 {
     /// <summary>Sends a request to the leader. False when the learner is not connected and synced.</summary>
-    bool Forward(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo);
+    bool Forward(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo, string? traceParent);
 
     /// <summary>Asks the leader whether a session that moved here is alive; the answer comes to
     /// <see cref="RequestProcessor.SessionRevalidated"/>.</summary>
@@ -121,7 +121,7 @@ public sealed partial class RequestProcessor
     /// Leader: a request a learner forwarded (LearnerHandler REQUEST → PrepRequestProcessor). Its transaction is
     /// proposed like our own clients'; the learner answers its client when the commit reaches it.
     /// </summary>
-    public void ProcessForwarded(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo)
+    public void ProcessForwarded(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo, string? traceParent = null)
     {
         PreparedTxn prepared;
         switch (type)
@@ -147,6 +147,7 @@ public sealed partial class RequestProcessor
                 break;
         }
 
+        prepared = prepared with { TraceParent = traceParent };
         _toLog.Add(prepared);
         _pending.Enqueue(new PendingRequest(prepared, TxnPurpose.Forwarded, null, default, null));
     }
@@ -225,7 +226,7 @@ public sealed partial class RequestProcessor
         channel.SessionId = sessionId;
         Span<byte> body = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(body, timeout);
-        if (!_leader!.Forward(sessionId, 0, OpCode.CreateSession, body, []))
+        if (!_leader!.Forward(sessionId, 0, OpCode.CreateSession, body, [], null))
         {
             channel.Close("not connected to the leader");
             return;
@@ -253,7 +254,7 @@ public sealed partial class RequestProcessor
     /// <summary>A write, closeSession or sync of one of our clients goes to the leader; its answer waits for the commit.</summary>
     private void LearnerForward(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body)
     {
-        if (!_leader!.Forward(channel.SessionId, header.Xid, header.Type, body, channel.AuthInfo))
+        if (!_leader!.Forward(channel.SessionId, header.Xid, header.Type, body, channel.AuthInfo, channel.TraceParent))
         {
             ConnectionClosed(channel);
             channel.Close("not connected to the leader");

@@ -15,6 +15,11 @@ internal sealed partial class ClientConnection
     // Reader task only.
     private bool _connectPosted;
     private bool _firstWordChecked;
+
+    // TraceContextExtension: whether this client offered (and so gets) trace-context frames, and the traceparent of
+    // the frame just read, for the request that follows it.
+    private bool _traceContextAccepted;
+    private string? _nextTraceParent;
     private bool _answeringCommand;
 
     private async Task ReceiveLoopAsync(CancellationToken cancellation)
@@ -63,6 +68,10 @@ internal sealed partial class ClientConnection
                             return;
                         }
                     }
+                    else if (_traceContextAccepted && IsTraceContextFrame(payload))
+                    {
+                        _nextTraceParent = ReadTraceParent(payload);
+                    }
                     else
                     {
                         await PostPacketAsync(payload, cancellation).ConfigureAwait(false);
@@ -94,6 +103,25 @@ internal sealed partial class ClientConnection
         }
     }
 
+    private static bool IsTraceContextFrame(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.Length < 8)
+        {
+            return false;
+        }
+
+        Span<byte> xid = stackalloc byte[4];
+        payload.Slice(0, 4).CopyTo(xid);
+        return BinaryPrimitives.ReadInt32BigEndian(xid) == TraceContextExtension.Xid;
+    }
+
+    private static string ReadTraceParent(in ReadOnlySequence<byte> payload)
+    {
+        Span<byte> bytes = stackalloc byte[(int)Math.Min(payload.Length, 8 + 4 + TraceContextExtension.MaxTraceParentLength)];
+        payload.Slice(0, bytes.Length).CopyTo(bytes);
+        return TraceContextExtension.ReadTraceParent(bytes);
+    }
+
     private static long ReadInt64(in ReadOnlySequence<byte> buffer)
     {
         Span<byte> bytes = stackalloc byte[8];
@@ -114,7 +142,7 @@ internal sealed partial class ClientConnection
         ConnectRequest request;
         try
         {
-            request = ParseConnect(payload);
+            (request, _traceContextAccepted) = ParseConnect(payload);
         }
         catch (JuteException e)
         {
@@ -133,7 +161,7 @@ internal sealed partial class ClientConnection
         return _connectPosted;
     }
 
-    private static ConnectRequest ParseConnect(in ReadOnlySequence<byte> payload)
+    private static (ConnectRequest Request, bool OffersTraceContext) ParseConnect(in ReadOnlySequence<byte> payload)
     {
         int length = (int)payload.Length;
         byte[]? rented = null;
@@ -143,7 +171,8 @@ internal sealed partial class ClientConnection
             bytes = bytes[..length];
             payload.CopyTo(bytes);
             var reader = new JuteReader(bytes);
-            return ConnectRequest.Read(ref reader);
+            var request = ConnectRequest.Read(ref reader);
+            return (request, request.HasReadOnlyField && TraceContextExtension.ReadOffer(ref reader));
         }
         finally
         {
@@ -166,7 +195,9 @@ internal sealed partial class ClientConnection
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         payload.CopyTo(buffer);
         CountPacket();
-        if (!_loop.PostPacket(this, buffer, length, _loop.Clock.Timestamp()))
+        string? traceParent = _nextTraceParent;
+        _nextTraceParent = null;
+        if (!_loop.PostPacket(this, buffer, length, _loop.Clock.Timestamp(), traceParent))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             _credits.Release();

@@ -34,7 +34,10 @@ internal sealed partial class ClientConnection
             Statistics.EstablishedWallMs = _loop.Clock.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         }
 
-        Sent(_outbound.WriteFrame(response));
+        // The trace-context extension is accepted only for a session that starts here, and only if offered.
+        Sent(_traceContextAccepted && response.SessionId != 0
+            ? _outbound.WriteFrame(new TraceContextExtension.AcceptingConnectResponse(response))
+            : _outbound.WriteFrame(response));
     }
 
     public void SendReply<T>(in ReplyHeader header, in T body) where T : struct, IJuteRecord<T>
@@ -73,11 +76,35 @@ internal sealed partial class ClientConnection
         _wake.Writer.TryWrite(true);
     }
 
+    public string? TraceParent { get; set; }
+
+    /// <summary>Server spans of traced requests waiting for their replies, by xid (on the loop only).</summary>
+    private Dictionary<int, System.Diagnostics.Activity>? _requestSpans;
+
+    void Processing.ILoopConnection.TrackRequestSpan(int xid, System.Diagnostics.Activity? span)
+    {
+        if (span is not null)
+        {
+            (_requestSpans ??= [])[xid] = span;
+        }
+    }
+
     private void NoteReply(in ReplyHeader header)
     {
         if (header.Xid == Xid.Notification)
         {
             return;
+        }
+
+        if (_requestSpans is { Count: > 0 } spans && spans.Remove(header.Xid, out var span))
+        {
+            if (header.Err != ErrorCode.Ok)
+            {
+                span.SetTag("zookeeper.error", header.Err.ToString());
+            }
+
+            span.SetTag("zookeeper.zxid", "0x" + header.Zxid.ToString("x"));
+            span.Stop();
         }
 
         // Requests dropped without a reply (a closing session's) are skipped over.

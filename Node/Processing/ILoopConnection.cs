@@ -27,4 +27,7 @@ internal interface ILoopConnection : IClientChannel
 
     /// <summary>The loop finished a batch in which this connection was given output: send it.</summary>
     void Flush();
+
+    /// <summary>A traced request's server span, ended when the reply with this xid is sent.</summary>
+    void TrackRequestSpan(int xid, System.Diagnostics.Activity? span);
 }

@@ -74,8 +74,8 @@ internal sealed partial class RequestLoop : IAsyncDisposable
     /// Posts a packet whose payload is in the first <paramref name="length"/> bytes of a buffer rented from
     /// <see cref="ArrayPool{T}.Shared"/>; the loop returns it. False (and the caller keeps the buffer) once stopped.
     /// </summary>
-    public bool PostPacket(ILoopConnection connection, byte[] buffer, int length, long receivedAt) =>
-        _queue.Writer.TryWrite(WorkItem.Packet(connection, buffer, length, receivedAt));
+    public bool PostPacket(ILoopConnection connection, byte[] buffer, int length, long receivedAt, string? traceParent = null) =>
+        _queue.Writer.TryWrite(WorkItem.Packet(connection, buffer, length, receivedAt, traceParent));
 
     public bool PostConnectionClosed(ILoopConnection connection) => _queue.Writer.TryWrite(WorkItem.Closed(connection));
 
@@ -214,7 +214,17 @@ internal sealed partial class RequestLoop : IAsyncDisposable
             var packet = item.Buffer.AsSpan(0, item.Length);
             if (packet.Length >= 8)
             {
-                connection.OnPacketStarting(BinaryPrimitives.ReadInt32BigEndian(packet), BinaryPrimitives.ReadInt32BigEndian(packet[4..]));
+                int xid = BinaryPrimitives.ReadInt32BigEndian(packet);
+                int opCode = BinaryPrimitives.ReadInt32BigEndian(packet[4..]);
+                connection.OnPacketStarting(xid, opCode);
+                if (item.TraceParent is { } traceParent)
+                {
+                    // The client's request span is the parent of ours; ours (or, unobserved, the client's) is the parent
+                    // of whatever the request causes: a forwarded REQUEST, a proposal.
+                    var span = NodeTelemetry.StartRequestSpan(traceParent, xid, (Protocol.OpCode)opCode, connection.SessionId);
+                    connection.TraceParent = span?.Id ?? traceParent;
+                    connection.TrackRequestSpan(xid, span);
+                }
             }
 
             _processor.ProcessPacket(connection, packet);
@@ -231,6 +241,7 @@ internal sealed partial class RequestLoop : IAsyncDisposable
         }
         finally
         {
+            connection.TraceParent = null;
             ArrayPool<byte>.Shared.Return(item.Buffer!);
             connection.OnPacketProcessed(item.ReceivedAt);
         }

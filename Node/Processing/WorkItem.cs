@@ -20,9 +20,10 @@ internal enum WorkKind : byte
 /// </summary>
 internal readonly struct WorkItem
 {
-    private WorkItem(WorkKind kind, ILoopConnection? connection, ConnectRequest connect, byte[]? buffer, int length, long receivedAt, ILoopQuery? query, ILoopWork? work = null)
+    private WorkItem(WorkKind kind, ILoopConnection? connection, ConnectRequest connect, byte[]? buffer, int length, long receivedAt, ILoopQuery? query, ILoopWork? work = null, string? traceParent = null)
     {
         Work = work;
+        TraceParent = traceParent;
         Kind = kind;
         Connection = connection;
         ConnectRequest = connect;
@@ -50,11 +51,14 @@ internal readonly struct WorkItem
 
     public ILoopWork? Work { get; }
 
+    /// <summary>The W3C traceparent the client sent for this packet (TraceContextExtension), if any.</summary>
+    public string? TraceParent { get; }
+
     public static WorkItem Connect(ILoopConnection connection, in ConnectRequest request, long receivedAt) =>
         new(WorkKind.Connect, connection, request, null, 0, receivedAt, null);
 
-    public static WorkItem Packet(ILoopConnection connection, byte[] buffer, int length, long receivedAt) =>
-        new(WorkKind.Packet, connection, default, buffer, length, receivedAt, null);
+    public static WorkItem Packet(ILoopConnection connection, byte[] buffer, int length, long receivedAt, string? traceParent = null) =>
+        new(WorkKind.Packet, connection, default, buffer, length, receivedAt, null, null, traceParent);
 
     public static WorkItem Closed(ILoopConnection connection) =>
         new(WorkKind.ConnectionClosed, connection, default, null, 0, 0, null);

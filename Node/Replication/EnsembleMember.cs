@@ -111,7 +111,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
 
     // ---- ILeaderLink: the processor (as a learner) reaches the leader through the core ----------------------
 
-    bool ILeaderLink.Forward(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo)
+    bool ILeaderLink.Forward(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo, string? traceParent)
     {
         var identities = new AuthId[authInfo.Count];
         for (int i = 0; i < identities.Length; i++)
@@ -119,7 +119,11 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
             identities[i] = new AuthId(authInfo[i].Scheme, authInfo[i].Ident);
         }
 
-        return _peer.Forward(new Request(sessionId, cxid, (int)type, body.ToArray()) { AuthInfo = identities });
+        return _peer.Forward(new Request(sessionId, cxid, (int)type, body.ToArray())
+        {
+            AuthInfo = identities,
+            TraceContext = traceParent is null ? default : System.Text.Encoding.ASCII.GetBytes(traceParent),
+        });
     }
 
     bool ILeaderLink.Revalidate(long sessionId, int timeout) => _peer.Revalidate(sessionId, timeout);
@@ -263,7 +267,8 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
                     authInfo.Add(new Id(id.Scheme, id.Id));
                 }
 
-                _processor.ProcessForwarded(request.SessionId, request.Cxid, (OpCode)request.OpCode, request.Body.Span, authInfo);
+                string? traceParent = request.TraceContext.IsEmpty ? null : System.Text.Encoding.ASCII.GetString(request.TraceContext.Span);
+                _processor.ProcessForwarded(request.SessionId, request.Cxid, (OpCode)request.OpCode, request.Body.Span, authInfo, traceParent);
                 break;
             }
 
@@ -333,7 +338,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
         {
             _txnBuffer.Truncate(0);
             TxnCodec.Write(new Protocol.Jute.JuteWriter(_txnBuffer), prepared.Header, prepared.Record);
-            var proposal = _tracing.StartProposal(prepared.Header.Zxid, prepared.Header.Type);
+            var proposal = _tracing.StartProposal(prepared.Header.Zxid, prepared.Header.Type, prepared.TraceParent);
             if (!_peer.TryPropose(_txnBuffer.WrittenSpan.ToArray(), proposal.TraceContext, out long zxid))
             {
                 // Leadership ended inside this batch: the RoleChanged that follows drops the waiting clients.

@@ -44,12 +44,15 @@ internal sealed class ZabTracing(long serverId, int coreTickMs)
     /// <summary>A proposal about to be made: its span (when someone listens) and the context it carries.</summary>
     public readonly record struct ProposalSpan(Activity? Span, ReadOnlyMemory<byte> TraceContext);
 
-    public ProposalSpan StartProposal(long zxid, OpCode type)
+    /// <param name="traceParent">The request's span on the server that took it (or its client's), when traced.</param>
+    public ProposalSpan StartProposal(long zxid, OpCode type, string? traceParent)
     {
-        var span = StartDetached("zab proposal", ActivityKind.Producer, default);
+        ActivityContext.TryParse(traceParent, null, out var parent);
+        var span = StartDetached("zab proposal", ActivityKind.Producer, parent);
         if (span is null)
         {
-            return default;
+            // Unobserved here, the trace still goes on to the followers under the request's context.
+            return new ProposalSpan(null, traceParent is null ? default : Encoding.ASCII.GetBytes(traceParent));
         }
 
         span.SetTag("zab.zxid", "0x" + zxid.ToString("x"));

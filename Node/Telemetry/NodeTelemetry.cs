@@ -36,4 +36,28 @@ internal static class NodeTelemetry
 
     public static readonly Histogram<long> RequestBatchSize = Meter.CreateHistogram<long>(
         "coordaspire.node.loop.batch_size", "{item}", "Work items the request loop processed between two flushes.");
+
+    /// <summary>
+    /// The server span of a request whose client sent its trace context, from the loop taking it to its reply. It
+    /// never becomes <see cref="Activity.Current"/>: the loop serves every client in turn.
+    /// </summary>
+    public static Activity? StartRequestSpan(string traceParent, int xid, Protocol.OpCode op, long sessionId)
+    {
+        if (!ActivitySource.HasListeners() || !ActivityContext.TryParse(traceParent, null, out var parent))
+        {
+            return null;
+        }
+
+        var previous = Activity.Current;
+        Activity.Current = null;
+        var span = ActivitySource.StartActivity("zookeeper " + op.ToString().ToLowerInvariant(), ActivityKind.Server, parent);
+        Activity.Current = previous;
+        if (span is not null)
+        {
+            span.SetTag("zookeeper.xid", xid);
+            span.SetTag("zookeeper.session_id", "0x" + sessionId.ToString("x"));
+        }
+
+        return span;
+    }
 }

@@ -110,6 +110,8 @@ public class RequestDispatchBenchmarks
 
         public bool SentReadOnlyFlag { get; set; }
 
+        public string? TraceParent { get; set; }
+
         public void SendConnectResponse(in ConnectResponse response)
         {
             Reply.ResetWrittenCount();

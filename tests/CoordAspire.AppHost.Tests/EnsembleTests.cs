@@ -112,7 +112,7 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
         }
     }
 
-    [Fact(Skip = "needs the client's trace context carried to the server (next commit)")]
+    [Fact]
     public async Task Elections_and_proposals_are_traced_across_the_ensemble()
     {
         // Every node took part in the election that formed the ensemble, and says so.

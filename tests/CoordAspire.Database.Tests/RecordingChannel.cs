@@ -22,6 +22,8 @@ internal sealed class RecordingChannel(string remoteAddress = "127.0.0.1") : ICl
 
     public bool SentReadOnlyFlag { get; set; }
 
+    public string? TraceParent { get; set; }
+
     public ConnectResponse? Connected { get; private set; }
 
     public string? ClosedReason { get; private set; }

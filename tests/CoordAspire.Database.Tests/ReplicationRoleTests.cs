@@ -170,12 +170,12 @@ public class ReplicationRoleTests
 
         public List<(long SessionId, int Timeout)> Revalidations { get; } = [];
 
-        public bool Forward(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo)
+        public bool Forward(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo, string? traceParent)
         {
             Forwarded.Add((type, cxid));
             if (type != OpCode.Sync)
             {
-                leader.ProcessForwarded(sessionId, cxid, type, body, authInfo);
+                leader.ProcessForwarded(sessionId, cxid, type, body, authInfo, traceParent);
             }
 
             return true;

@@ -138,6 +138,12 @@ public sealed class RequestLoopTests : IAsyncLifetime, IAsyncDisposable
 
         public bool RequestsDropped => CloseReason is not null;
 
+        public string? TraceParent { get; set; }
+
+        public void TrackRequestSpan(int xid, System.Diagnostics.Activity? span)
+        {
+        }
+
         public void SendConnectResponse(in ConnectResponse response) => Record(response);
 
         public void SendReply<T>(in ReplyHeader header, in T body) where T : struct, IJuteRecord<T> => Record(header);
