@@ -1,27 +1,43 @@
 using CoordAspire.Node.Configuration;
 using CoordAspire.Node.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // CoordAspire.Node <zoo.cfg> [host settings such as --Logging:LogLevel:Default=Debug]
+// CoordAspire.Node [host settings]                 (zoo.cfg composed from ZOO_* variables, as the ZooKeeper image does)
 // CoordAspire.Node purge <zoo.cfg> [-n count]      (zkCleanup.sh: keep the newest count snapshots, default 3)
-if (args.Length < 1 || args[0] is "-h" or "--help")
+// CoordAspire.Node status <zoo.cfg>                (zkServer.sh status: the server's Mode)
+if (args is ["-h" or "--help", ..])
 {
     Console.Error.WriteLine("usage: CoordAspire.Node <zoo.cfg> [--Logging:LogLevel:Default=Debug ...]");
+    Console.Error.WriteLine("       CoordAspire.Node [--Logging:LogLevel:Default=Debug ...]   (configured by ZOO_* environment variables)");
     Console.Error.WriteLine("       CoordAspire.Node purge <zoo.cfg> [-n count]");
+    Console.Error.WriteLine("       CoordAspire.Node status <zoo.cfg>");
     return 2;
 }
 
-if (args[0] == "purge")
+if (args is ["purge", ..])
 {
     return CoordAspire.Node.Persistence.PurgeCommand.Run(args[1..], ResolveConfigPath);
 }
 
+if (args is ["status", ..])
+{
+    return await CoordAspire.Node.Commands.StatusCommand.RunAsync(args[1..], ResolveConfigPath);
+}
+
+// A first argument that is not a --setting is the zoo.cfg; without one, the environment describes the node.
+string? configFile = args is [var first, ..] && !first.StartsWith('-') ? first : null;
+string[] hostArgs = configFile is null ? args : args[1..];
+
 ZooConfig config;
 try
 {
-    config = ZooConfigParser.Parse(ResolveConfigPath(args[0]));
+    config = configFile is null
+        ? ZooEnvironment.Load(Environment.GetEnvironmentVariable)
+        : ZooConfigParser.Parse(ResolveConfigPath(configFile));
     _ = config.ResolveClientEndPoint();
 }
 catch (ZooConfigException e)
@@ -31,21 +47,27 @@ catch (ZooConfigException e)
     return 2;
 }
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args[1..] });
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = hostArgs });
+builder.AddServiceDefaults();
 builder.Logging.AddSimpleConsole(options =>
 {
     options.SingleLine = true;
     options.UseUtcTimestamp = true;
     options.TimestampFormat = "yyyy-MM-dd HH:mm:ss,fff ";
 });
-builder.Services.AddSingleton(config);
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<NodeServer>();
-builder.Services.AddHostedService<NodeHostedService>();
+
+// The template's appsettings.json level, in code since a Node has no settings file: the AppHost polls /health every
+// few seconds, and a line per request would bury the node's own story.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.AddCoordNode(config);
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapAdminCommands(app.Services.GetRequiredService<NodeServer>());
 
 try
 {
-    await builder.Build().RunAsync();
+    await app.RunAsync();
     return 0;
 }
 catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)

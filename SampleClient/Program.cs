@@ -6,6 +6,7 @@ using CoordAspire.SampleClient;
 // Connection: ConnectionStrings:coord (the AppHost's WithReference sets it), e.g.
 //   dotnet run --project SampleClient -- --ConnectionStrings:coord=127.0.0.1:2181
 var builder = Host.CreateApplicationBuilder(args);
+builder.AddServiceDefaults();
 builder.AddCoordClient("coord", settings => settings.WaitForConnectionOnStart = true);
 builder.Services.AddSingleton(new SampleOptions(builder.Configuration["Sample:Name"] ?? $"worker-{Environment.ProcessId}"));
 builder.Services.AddHostedService<Worker>();

@@ -99,7 +99,19 @@ public sealed class DataDirectory : IDisposable
     /// neither snapshot nor log gets <c>snapshot.0</c> of the empty tree, as ZooKeeper writes.
     /// </summary>
     /// <exception cref="InvalidDataException">There are log entries but no snapshot, or no snapshot is valid.</exception>
-    public RestoreResult Restore(DataTree tree, IDictionary<long, int> sessions, Action<TxnLogEntry>? onTxnLoaded = null)
+    public RestoreResult Restore(DataTree tree, IDictionary<long, int> sessions, Action<TxnLogEntry>? onTxnLoaded = null) =>
+        Restore(tree, sessions, onTxnLoaded, replay: true);
+
+    /// <summary>
+    /// An ensemble member's restore: the newest valid snapshot into <paramref name="tree"/> and
+    /// <paramref name="sessions"/>, and every log entry after it handed to <paramref name="onTxnLogged"/> without
+    /// being applied: a logged proposal may never have committed, so only ZAB's synchronisation with the leader
+    /// decides which of them the tree gets. Torn tails are cut as in <see cref="Restore(DataTree, IDictionary{long, int}, Action{TxnLogEntry}?)"/>.
+    /// </summary>
+    public RestoreResult RestoreSnapshotAndReadLog(DataTree tree, IDictionary<long, int> sessions, Action<TxnLogEntry> onTxnLogged) =>
+        Restore(tree, sessions, onTxnLogged, replay: false);
+
+    private RestoreResult Restore(DataTree tree, IDictionary<long, int> sessions, Action<TxnLogEntry>? onTxnLoaded, bool replay)
     {
         DeleteLeftoverTemporaryFiles();
         var snapshot = FileSnap.Deserialize(SnapDir, tree, sessions, _logger);
@@ -126,7 +138,11 @@ public sealed class DataDirectory : IDisposable
             {
                 var entry = iterator.Current;
                 highest = Math.Max(highest, entry.Header.Zxid);
-                ProcessTransaction(tree, sessions, entry.Header, entry.Record);
+                if (replay)
+                {
+                    ProcessTransaction(tree, sessions, entry.Header, entry.Record);
+                }
+
                 onTxnLoaded?.Invoke(entry);
                 replayed++;
             }
@@ -163,6 +179,39 @@ public sealed class DataDirectory : IDisposable
         }
 
         tree.ProcessTxn(header, record);
+    }
+
+    /// <summary>
+    /// Stores a snapshot body received from a leader (SNAP: sessions, ACL map, nodes, the "/" end, as
+    /// ZKDatabase.serializeSnapshot streams it) as <c>snapshot.&lt;zxid&gt;</c>: the file header before it and the
+    /// Adler-32 seal after it, written to a temporary file, fsynced and renamed into place. Returns its path.
+    /// </summary>
+    public string SaveSnapshotBody(long zxid, ReadOnlySpan<byte> body)
+    {
+        Directory.CreateDirectory(SnapDir);
+        Span<byte> header = stackalloc byte[FileHeader.Size];
+        FileHeader.Snapshot.Write(header);
+        var checksum = default(Adler32);
+        checksum.Update(header);
+        checksum.Update(body);
+        Span<byte> seal = stackalloc byte[8 + 4 + 1];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(seal, checksum.Value);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(seal[8..], 1);
+        seal[12] = (byte)'/';
+
+        string path = Path.Combine(SnapDir, DataDirFiles.MakeSnapshotName(zxid));
+        string temporary = Path.Combine(SnapDir, SnapshotWriter.TempPrefix + DataDirFiles.ToHex(zxid));
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(header);
+            file.Write(body);
+            file.Write(seal);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        DirectorySync.Sync(SnapDir);
+        return path;
     }
 
     /// <summary>Starts a fuzzy snapshot of the tree as of its last processed zxid (see <see cref="SnapshotWriter"/>).</summary>

@@ -7,7 +7,7 @@ namespace CoordAspire.Storage;
 /// data; syncing the file alone does not persist it). .NET cannot open a directory, so this calls libc on Linux;
 /// elsewhere, or where libc cannot be loaded, it does nothing (as ZooKeeper, which never syncs directories).
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private static bool s_unavailable;
 

@@ -137,6 +137,42 @@ public sealed class FileTxnLog : IDisposable
     /// </summary>
     public void Append(in TxnHeader header, TxnRecord? record)
     {
+        var (start, startsFile) = BeginEntry(header.Zxid);
+        try
+        {
+            TxnCodec.Write(new JuteWriter(_pending), header, record);
+        }
+        catch
+        {
+            AbandonEntry(start, startsFile);
+            throw;
+        }
+
+        EndEntry(start, header.Zxid, header.Type);
+    }
+
+    /// <summary>
+    /// <see cref="Append"/> for a transaction already serialized (TxnHeader then its record, as a ZAB PROPOSAL
+    /// carries it): the bytes go into the log as they are, so a learner logs exactly what its leader proposed.
+    /// </summary>
+    public void AppendRaw(long zxid, ReadOnlySpan<byte> txnBytes)
+    {
+        if (txnBytes.Length < 28)
+        {
+            throw new ArgumentException($"A transaction of {txnBytes.Length} bytes is shorter than its header.", nameof(txnBytes));
+        }
+
+        var (start, _) = BeginEntry(zxid);
+        txnBytes.CopyTo(_pending.GetSpan(txnBytes.Length));
+        _pending.Advance(txnBytes.Length);
+
+        // The type is the header's last int (clientId, cxid, zxid, time, type); only a log message uses it.
+        EndEntry(start, zxid, (Protocol.OpCode)BinaryPrimitives.ReadInt32BigEndian(txnBytes[24..]));
+    }
+
+    /// <summary>Reserves the checksum and length of an entry; the txn bytes follow.</summary>
+    private (int Start, bool StartsFile) BeginEntry(long zxid)
+    {
         ThrowIfFailed();
         if (_sizeLimitReached)
         {
@@ -148,49 +184,50 @@ public sealed class FileTxnLog : IDisposable
         int start = _pending.WrittenCount;
         if (startsFile)
         {
-            _newFileAt.Add((start, header.Zxid));
+            _newFileAt.Add((start, zxid));
             _rollRequested = false;
         }
 
-        try
-        {
-            _pending.GetSpan(12);
-            _pending.Advance(12);
-            TxnCodec.Write(new JuteWriter(_pending), header, record);
-            int length = _pending.WrittenCount - start - 12;
-            var written = _pending.WrittenSpan;
-            BinaryPrimitives.WriteInt64BigEndian(written[start..], Adler32.Compute(written.Slice(start + 12, length)));
-            BinaryPrimitives.WriteInt32BigEndian(written[(start + 8)..], length);
-            _pending.GetSpan(1)[0] = EndOfRecord;
-            _pending.Advance(1);
-        }
-        catch
-        {
-            // An append that fails to serialise leaves the batch as it was.
-            _pending.Truncate(start);
-            if (startsFile)
-            {
-                _newFileAt.RemoveAt(_newFileAt.Count - 1);
-                _rollRequested = true;
-            }
+        _pending.GetSpan(12);
+        _pending.Advance(12);
+        return (start, startsFile);
+    }
 
-            throw;
+    /// <summary>An append that fails to serialise leaves the batch as it was.</summary>
+    private void AbandonEntry(int start, bool startsFile)
+    {
+        _pending.Truncate(start);
+        if (startsFile)
+        {
+            _newFileAt.RemoveAt(_newFileAt.Count - 1);
+            _rollRequested = true;
         }
+    }
+
+    /// <summary>Fills in the checksum and length of the txn bytes written since <see cref="BeginEntry"/>, and ends the entry.</summary>
+    private void EndEntry(int start, long zxid, Protocol.OpCode type)
+    {
+        int length = _pending.WrittenCount - start - 12;
+        var written = _pending.WrittenSpan;
+        BinaryPrimitives.WriteInt64BigEndian(written[start..], Adler32.Compute(written.Slice(start + 12, length)));
+        BinaryPrimitives.WriteInt32BigEndian(written[(start + 8)..], length);
+        _pending.GetSpan(1)[0] = EndOfRecord;
+        _pending.Advance(1);
 
         if (_pendingCount++ == 0)
         {
-            _firstPendingZxid = header.Zxid;
+            _firstPendingZxid = zxid;
         }
 
-        _lastPendingZxid = header.Zxid;
+        _lastPendingZxid = zxid;
 
-        if (header.Zxid <= LastZxidSeen)
+        if (zxid <= LastZxidSeen)
         {
-            Log.ZxidNotIncreasing(_logger, header.Zxid, LastZxidSeen, header.Type);
+            Log.ZxidNotIncreasing(_logger, zxid, LastZxidSeen, type);
         }
         else
         {
-            LastZxidSeen = header.Zxid;
+            LastZxidSeen = zxid;
         }
     }
 

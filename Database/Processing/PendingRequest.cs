@@ -19,6 +19,9 @@ internal enum TxnPurpose
 
     /// <summary>A container or TTL node the server removes on its own.</summary>
     ServerDelete,
+
+    /// <summary>The leader prepared it for a learner's client: apply it; the learner answers.</summary>
+    Forwarded,
 }
 
 /// <summary>

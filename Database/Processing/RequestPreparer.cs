@@ -93,6 +93,13 @@ internal sealed class RequestPreparer
         }
     }
 
+    /// <summary>A request refused before it is looked at (a session the leader no longer knows): an error transaction.</summary>
+    public PreparedTxn PrepareError(long sessionId, int cxid, OpCode type, ErrorCode error, long wallTime)
+    {
+        long zxid = ++LastZxid;
+        return new PreparedTxn(new TxnHeader(sessionId, cxid, zxid, wallTime, OpCode.Error), new ErrorTxn(error), error);
+    }
+
     /// <summary>A createSession transaction for a session the tracker has just allocated.</summary>
     public PreparedTxn PrepareCreateSession(long sessionId, int timeout, long wallTime)
     {

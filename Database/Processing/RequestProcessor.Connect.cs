@@ -11,6 +11,12 @@ public sealed partial class RequestProcessor
     {
         Statistics.PacketsReceived++;
         channel.SentReadOnlyFlag = request.HasReadOnlyField;
+        if (Role == ProcessorRole.NotServing)
+        {
+            // ZooKeeperServer not running: the client tries another server.
+            channel.Close("this server is not serving: it is electing a leader or synchronising");
+            return;
+        }
 
         // A client that has seen a newer state than ours must not read from us: it would go back in time.
         if (request.LastZxidSeen > Tree.LastProcessedZxid)
@@ -25,7 +31,15 @@ public sealed partial class RequestProcessor
 
         if (request.SessionId == 0)
         {
-            CreateSession(channel, timeout);
+            if (Role == ProcessorRole.Learner)
+            {
+                LearnerCreateSession(channel, timeout);
+            }
+            else
+            {
+                CreateSession(channel, timeout);
+            }
+
             return;
         }
 
@@ -37,6 +51,13 @@ public sealed partial class RequestProcessor
         }
 
         channel.SessionId = request.SessionId;
+        if (Role == ProcessorRole.Learner && SessionTracker.CheckPassword(request.SessionId, request.Passwd))
+        {
+            // The leader owns the sessions: it says whether this one is still alive (Learner.validateSession).
+            LearnerRevalidate(channel, timeout);
+            return;
+        }
+
         bool valid = SessionTracker.CheckPassword(request.SessionId, request.Passwd)
             && Sessions.TouchSession(request.SessionId, Now.ElapsedMs, timeout);
         FinishSessionInit(channel, valid);

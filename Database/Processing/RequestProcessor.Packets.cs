@@ -15,6 +15,13 @@ public sealed partial class RequestProcessor
     public void ProcessPacket(IClientChannel channel, ReadOnlySpan<byte> packet)
     {
         Statistics.PacketsReceived++;
+        if (Role == ProcessorRole.NotServing)
+        {
+            ConnectionClosed(channel);
+            channel.Close("this server is not serving: it is electing a leader or synchronising");
+            return;
+        }
+
         var reader = new JuteReader(packet);
         var header = RequestHeader.Read(ref reader);
         var body = reader.RemainingSpan;
@@ -32,6 +39,20 @@ public sealed partial class RequestProcessor
             return;
         }
 
+        if (Role == ProcessorRole.Learner)
+        {
+            _leader!.TouchSession(channel.SessionId, channel.SessionTimeout);
+            if (header.Type == OpCode.Sync)
+            {
+                // FollowerRequestProcessor: a sync goes to the leader so that this server catches up first.
+                if (WritesRefusedBecause is null)
+                {
+                    LearnerForward(channel, header, body);
+                    return;
+                }
+            }
+        }
+
         switch (header.Type)
         {
             case OpCode.Create or OpCode.Create2 or OpCode.CreateTtl or OpCode.CreateContainer
@@ -47,7 +68,11 @@ public sealed partial class RequestProcessor
                 or OpCode.GetChildren2 or OpCode.GetAllChildrenNumber or OpCode.SetWatches or OpCode.SetWatches2
                 or OpCode.CheckWatches or OpCode.RemoveWatches or OpCode.GetEphemerals or OpCode.MultiRead
                 or OpCode.AddWatch or OpCode.WhoAmI:
-                if (MustWait(channel))
+                if (Role == ProcessorRole.Learner && LearnerMustWait(channel))
+                {
+                    LearnerWaitRead(channel, header, body);
+                }
+                else if (MustWait(channel))
                 {
                     EnqueueRead(channel, header, body);
                 }

@@ -11,7 +11,7 @@ public sealed partial class RequestProcessor
     public void Tick()
     {
         // Expiry and cleanup are transactions; a server that cannot log them leaves them until it can.
-        if (WritesRefusedBecause is not null)
+        if (WritesRefusedBecause is not null || Role is ProcessorRole.Learner or ProcessorRole.NotServing)
         {
             return;
         }

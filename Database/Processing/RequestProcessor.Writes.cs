@@ -15,9 +15,15 @@ public sealed partial class RequestProcessor
     {
         var rc = Tree.ProcessTxn(prepared.Header, prepared.Record);
         _preparer.Applied(prepared.Header.Zxid);
-        if (prepared.Header.Type == OpCode.CloseSession)
+        switch (prepared.Header.Type)
         {
-            Sessions.RemoveSession(prepared.Header.ClientId);
+            case OpCode.CloseSession:
+                Sessions.RemoveSession(prepared.Header.ClientId);
+                break;
+            case OpCode.CreateSession when prepared.Record is CreateSessionTxn create:
+                // Every member knows every session (ZKDatabase.sessionsWithTimeouts): whoever leads next expires it.
+                Sessions.TrackSession(prepared.Header.ClientId, create.TimeOut, Now.ElapsedMs);
+                break;
         }
 
         return rc;
@@ -29,6 +35,12 @@ public sealed partial class RequestProcessor
         {
             // A server whose log failed answers writes as a read-only ZooKeeper does.
             Send(channel, Reply(header.Xid, ErrorCode.NotReadOnly));
+            return;
+        }
+
+        if (Role == ProcessorRole.Learner)
+        {
+            LearnerForward(channel, header, body);
             return;
         }
 
@@ -73,6 +85,12 @@ public sealed partial class RequestProcessor
         if (WritesRefusedBecause is not null)
         {
             Send(channel, Reply(header.Xid, ErrorCode.NotReadOnly));
+            return;
+        }
+
+        if (Role == ProcessorRole.Learner)
+        {
+            LearnerForward(channel, header, default);
             return;
         }
 

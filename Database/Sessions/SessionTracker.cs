@@ -110,6 +110,17 @@ public sealed class SessionTracker
         }
     }
 
+    /// <summary>Forgets every session (a learner's state replaced by its leader's snapshot).</summary>
+    public void Clear()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            _expiry.Remove(session);
+        }
+
+        _sessions.Clear();
+    }
+
     public void RemoveSession(long sessionId)
     {
         if (_sessions.Remove(sessionId, out var session))

@@ -13,8 +13,10 @@ internal sealed record FourLetterWordContext(
     ConnectionRegistry Connections,
     ServerClock Clock,
     long StartedElapsedMs,
-    Func<System.Net.IPEndPoint> LocalEndPoint)
+    Func<System.Net.IPEndPoint> LocalEndPoint,
+    Func<Hosting.NodeMode> Mode,
+    Func<bool> IsServing)
 {
-    /// <summary>What <c>ServerStats.getServerState</c> says; only standalone exists so far.</summary>
-    public string ServerState => "standalone";
+    /// <summary>What <c>ServerStats.getServerState</c> says: standalone, leader, follower, observer.</summary>
+    public string ServerState => Hosting.NodeModeNames.ToZooKeeperName(Mode());
 }

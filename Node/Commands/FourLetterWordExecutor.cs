@@ -32,6 +32,14 @@ internal sealed class FourLetterWordExecutor(FourLetterWordContext context) : IF
         using var activity = NodeTelemetry.ActivitySource.StartActivity("4lw " + name);
         activity?.SetTag("zookeeper.command", name);
         var loop = context.Loop;
+        if (!context.IsServing() && command is FourLetterCommand.Srvr or FourLetterCommand.Stat or FourLetterCommand.Cons
+            or FourLetterCommand.Crst or FourLetterCommand.Srst or FourLetterCommand.Mntr or FourLetterCommand.Wchs
+            or FourLetterCommand.Wchc or FourLetterCommand.Wchp or FourLetterCommand.Dump)
+        {
+            // FourLetterCommands.ZK_NOT_SERVING: an ensemble member in election or synchronisation.
+            return Task.FromResult("This ZooKeeper instance is not currently serving requests\n");
+        }
+
         return command switch
         {
             FourLetterCommand.Ruok => Task.FromResult("imok"),

@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Warning}")]
     public static partial void ConfigWarning(ILogger logger, string warning);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The configuration describes an ensemble of {Count} servers; ensemble mode is not implemented yet, so this node runs standalone with server id {ServerId}")]
-    public static partial void EnsembleNotSupported(ILogger logger, int count, long serverId);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Server {ServerId} of an ensemble of {Count}: {Servers}")]
+    public static partial void EnsembleMember(ILogger logger, long serverId, int count, string servers);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Created server with tickTime {TickTime} ms minSessionTimeout {MinSessionTimeout} ms maxSessionTimeout {MaxSessionTimeout} ms clientPortListenBacklog {Backlog} datadir {DataDir} datalogdir {DataLogDir}")]
     public static partial void Created(ILogger logger, int tickTime, int minSessionTimeout, int maxSessionTimeout, int backlog, string dataDir, string dataLogDir);

@@ -25,6 +25,9 @@ internal sealed class NodeServer : IAsyncDisposable
     private readonly CancellationTokenSource _purgeStop = new();
     private Task _purge = Task.CompletedTask;
     private int _state;
+    private Replication.EnsembleMember? _ensemble;
+    private Replication.QuorumPeerNetwork? _quorum;
+    private readonly ILoggerFactory _loggerFactory;
 
     /// <param name="limits">Per-connection limits; by default those <paramref name="config"/> implies.</param>
     public NodeServer(ZooConfig config, ILoggerFactory loggerFactory, TimeProvider timeProvider, ConnectionLimits? limits = null)
@@ -32,6 +35,7 @@ internal sealed class NodeServer : IAsyncDisposable
         Config = config;
         Settings = config.ToServerSettings();
         _logger = loggerFactory.CreateLogger("CoordAspire.Node.Server");
+        _loggerFactory = loggerFactory;
         _endPoint = config.ResolveClientEndPoint();
 
         var clock = new ServerClock(timeProvider);
@@ -44,7 +48,7 @@ internal sealed class NodeServer : IAsyncDisposable
 
         Connections = new ConnectionRegistry();
         var fourLetterWords = new FourLetterWordExecutor(
-            new FourLetterWordContext(config, Settings, _loop, Connections, clock, now.ElapsedMs, () => LocalEndPoint));
+            new FourLetterWordContext(config, Settings, _loop, Connections, clock, now.ElapsedMs, () => LocalEndPoint, () => Mode, () => IsServing));
         limits ??= config.ToConnectionLimits(Settings);
         var connectionLogger = loggerFactory.CreateLogger<ClientConnection>();
         _listener = new ClientListener(
@@ -62,12 +66,12 @@ internal sealed class NodeServer : IAsyncDisposable
 
     public ConnectionRegistry Connections { get; }
 
-    /// <summary>What this server does now (volatile: read from any thread).</summary>
-    public NodeMode Mode => NodeMode.Standalone;
+    /// <summary>What this server does now (read from any thread).</summary>
+    public NodeMode Mode => _ensemble is { } member ? member.Mode : NodeMode.Standalone;
 
     /// <summary>True while clients can be served: a standalone server once started, an ensemble member while it is
     /// leader or a synchronised learner. Health checks report healthy only then.</summary>
-    public bool IsServing => Volatile.Read(ref _state) == 1;
+    public bool IsServing => Volatile.Read(ref _state) == 1 && (_ensemble is not { } member || member.IsServing);
 
     /// <summary>Where clients connect; the real port once started, if port 0 was configured.</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
@@ -82,10 +86,19 @@ internal sealed class NodeServer : IAsyncDisposable
 
         LogBanner();
 
-        // The database is whole before the port opens: no client ever sees a half-restored tree.
-        _durable.Restore(_processor);
         try
         {
+            if (Config.IsDistributed)
+            {
+                // An ensemble member serves no one until it has a leader and is in sync (EnsembleMember).
+                StartEnsembleMember();
+            }
+            else
+            {
+                // The database is whole before the port opens: no client ever sees a half-restored tree.
+                _durable.Restore(_processor);
+            }
+
             // Bind first: connections accepted before the loop runs just queue their work.
             _listener.Start();
         }
@@ -97,12 +110,35 @@ internal sealed class NodeServer : IAsyncDisposable
 
         _loop.Start();
         _ticks.Start();
+        _quorum?.Start();
         if (Config.PurgeInterval > 0)
         {
             _purge = PurgePeriodicallyAsync(TimeSpan.FromHours(Config.PurgeInterval), _purgeStop.Token);
         }
 
-        Log.Started(_logger, LocalEndPoint, "standalone");
+        Log.Started(_logger, LocalEndPoint, Config.IsDistributed ? "an ensemble member" : "standalone");
+    }
+
+    /// <summary>
+    /// QuorumPeer.start for an ensemble member: the database (snapshot, and the log handed to the consensus core
+    /// unapplied), the core, and its two ports. The member starts LOOKING.
+    /// </summary>
+    private void StartEnsembleMember()
+    {
+        var durableState = _durable.RestoreForQuorum(_processor);
+        _quorum = new Replication.QuorumPeerNetwork(Config, _loggerFactory);
+        var member = Replication.EnsembleSetup.CreateMember(Config, durableState, _processor, _loop, _durable, _quorum, CloseClientConnections, _loggerFactory);
+        _ensemble = member;
+        _loop.UseCommitter(member);
+    }
+
+    /// <summary>On the loop: a member that stops serving drops every client (they reconnect to another server).</summary>
+    private void CloseClientConnections(string reason)
+    {
+        foreach (var connection in Connections.Snapshot())
+        {
+            connection.Close(reason);
+        }
     }
 
     /// <summary>Reads the processor's state on the loop, between requests.</summary>
@@ -118,12 +154,18 @@ internal sealed class NodeServer : IAsyncDisposable
 
         Log.Stopping(_logger);
         await _listener.DisposeAsync().ConfigureAwait(false);
+        if (_quorum is not null)
+        {
+            await _quorum.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _ticks.DisposeAsync().ConfigureAwait(false);
         await _loop.DisposeAsync().ConfigureAwait(false);
         await _purgeStop.CancelAsync().ConfigureAwait(false);
         await _purge.ConfigureAwait(false);
         _purgeStop.Dispose();
         _durable.Dispose();
+        _ensemble?.Dispose();
         Log.Stopped(_logger);
     }
 
@@ -173,7 +215,7 @@ internal sealed class NodeServer : IAsyncDisposable
 
         if (config.IsDistributed)
         {
-            Log.EnsembleNotSupported(_logger, config.Servers.Count, Settings.ServerId);
+            Log.EnsembleMember(_logger, Settings.ServerId, config.Servers.Count, string.Join(", ", config.Servers.Values.OrderBy(s => s.Id).Select(s => $"server.{s.Id}={s}")));
         }
 
         string dataDir = Path.GetFullPath(config.DataDir);

@@ -162,5 +162,14 @@ internal sealed partial class DurableLog : IDisposable
 
         [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "Purged {Snapshots} snapshots and {Logs} transaction logs")]
         public static partial void Purged(ILogger logger, int snapshots, int logs);
+
+        [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Read {Count} logged transactions up to zxid 0x{LastLogged:x}; acceptedEpoch {AcceptedEpoch}, currentEpoch {CurrentEpoch}")]
+        public static partial void QuorumLogLoaded(ILogger logger, int count, long lastLogged, long acceptedEpoch, long currentEpoch);
+
+        [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "Truncating the log after zxid 0x{Zxid:x} (TRUNC from the leader)")]
+        public static partial void LogTruncated(ILogger logger, long zxid);
+
+        [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Installed the leader's snapshot at zxid 0x{Zxid:x}: {Nodes} znodes, {Sessions} sessions")]
+        public static partial void SnapshotInstalled(ILogger logger, long zxid, int nodes, int sessions);
     }
 }

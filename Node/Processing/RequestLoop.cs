@@ -39,6 +39,7 @@ internal sealed partial class RequestLoop : IAsyncDisposable
     private readonly List<ILoopConnection> _toFlush = [];
     private readonly Persistence.DurableLog? _durable;
     private Task _run = Task.CompletedTask;
+    private IBatchCommitter? _committer;
     private int _tickPending;
 
     /// <param name="durable">The transaction log and snapshots; null keeps the tree in memory only (tests of the loop).</param>
@@ -56,6 +57,15 @@ internal sealed partial class RequestLoop : IAsyncDisposable
     public Task Completion => _run;
 
     public void Start() => _run = Task.Run(RunAsync);
+
+    /// <summary>
+    /// Replaces the standalone group commit with an ensemble's (ZAB): after each batch the committer proposes,
+    /// logs, sends and applies. Set before <see cref="Start"/>.
+    /// </summary>
+    public void UseCommitter(IBatchCommitter committer) => _committer = committer;
+
+    /// <summary>Runs <paramref name="work"/> on the loop. False once the loop has stopped.</summary>
+    public bool Post(ILoopWork work) => _queue.Writer.TryWrite(WorkItem.Do(work));
 
     public bool PostConnect(ILoopConnection connection, in Protocol.Records.ConnectRequest request, long receivedAt) =>
         _queue.Writer.TryWrite(WorkItem.Connect(connection, request, receivedAt));
@@ -158,6 +168,17 @@ internal sealed partial class RequestLoop : IAsyncDisposable
                 CommitBatch();
                 item.Query!.Run(_processor);
                 break;
+            case WorkKind.Work:
+                try
+                {
+                    item.Work!.Run();
+                }
+                catch (Exception e)
+                {
+                    Log.ProcessingFailed(_logger, item.Work!.GetType().Name, "-", 0, e);
+                }
+
+                break;
         }
     }
 
@@ -233,6 +254,12 @@ internal sealed partial class RequestLoop : IAsyncDisposable
     /// </summary>
     private void CommitBatch()
     {
+        if (_committer is not null)
+        {
+            _committer.AfterBatch();
+            return;
+        }
+
         if (_processor.PendingCount == 0)
         {
             return;

@@ -11,6 +11,7 @@ internal enum WorkKind : byte
     ConnectionClosed,
     Tick,
     Query,
+    Work,
 }
 
 /// <summary>
@@ -19,8 +20,9 @@ internal enum WorkKind : byte
 /// </summary>
 internal readonly struct WorkItem
 {
-    private WorkItem(WorkKind kind, ILoopConnection? connection, ConnectRequest connect, byte[]? buffer, int length, long receivedAt, ILoopQuery? query)
+    private WorkItem(WorkKind kind, ILoopConnection? connection, ConnectRequest connect, byte[]? buffer, int length, long receivedAt, ILoopQuery? query, ILoopWork? work = null)
     {
+        Work = work;
         Kind = kind;
         Connection = connection;
         ConnectRequest = connect;
@@ -46,6 +48,8 @@ internal readonly struct WorkItem
 
     public ILoopQuery? Query { get; }
 
+    public ILoopWork? Work { get; }
+
     public static WorkItem Connect(ILoopConnection connection, in ConnectRequest request, long receivedAt) =>
         new(WorkKind.Connect, connection, request, null, 0, receivedAt, null);
 
@@ -58,6 +62,15 @@ internal readonly struct WorkItem
     public static WorkItem Tick() => new(WorkKind.Tick, null, default, null, 0, 0, null);
 
     public static WorkItem Ask(ILoopQuery query) => new(WorkKind.Query, null, default, null, 0, 0, query);
+
+    public static WorkItem Do(ILoopWork work) => new(WorkKind.Work, null, default, null, 0, 0, null, work);
+}
+
+/// <summary>Something other than a client request that must happen on the loop (a message from a peer, a tick of
+/// the consensus core): it runs between two work items, with the processor's clock set.</summary>
+internal interface ILoopWork
+{
+    void Run();
 }
 
 /// <summary>Something that reads the processor's state on the loop (a four letter word, a test's probe).</summary>

@@ -379,7 +379,7 @@ internal sealed class ElectionChannel : IAsyncDisposable
         }
         catch (Exception e) when (e is FormatException or IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            Log.BadHandshake(_logger, SafeRemote(socket), e.Message);
+            Log.BadHandshake(_logger, SafeRemote(socket)?.ToString(), e.Message);
             socket.Dispose();
             return;
         }
@@ -387,7 +387,7 @@ internal sealed class ElectionChannel : IAsyncDisposable
         long sid = initial.Sid;
         if (sid == MyId)
         {
-            Log.ConnectionFromSelf(_logger, SafeRemote(socket), MyId);
+            Log.ConnectionFromSelf(_logger, SafeRemote(socket)?.ToString(), MyId);
             socket.Dispose();
             return;
         }

@@ -15,22 +15,22 @@ internal static partial class Log
     public static partial void AcceptFailed(ILogger logger, SocketError error, Exception exception);
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Learner {Sid} connected from {RemoteEndPoint} ({Type})")]
-    public static partial void LearnerConnected(ILogger logger, long sid, EndPoint? remoteEndPoint, string type);
+    public static partial void LearnerConnected(ILogger logger, long sid, string? remoteEndPoint, string type);
 
     [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Learner {Sid} connected again from {RemoteEndPoint}: its previous connection is replaced")]
-    public static partial void LearnerReplaced(ILogger logger, long sid, EndPoint? remoteEndPoint);
+    public static partial void LearnerReplaced(ILogger logger, long sid, string? remoteEndPoint);
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "Closing the quorum connection from {RemoteEndPoint}: the first packet must be FOLLOWERINFO or OBSERVERINFO ({Reason})")]
-    public static partial void NotALearner(ILogger logger, EndPoint? remoteEndPoint, string reason);
+    public static partial void NotALearner(ILogger logger, string? remoteEndPoint, string reason);
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "Closing the quorum connection with server {Sid} ({RemoteEndPoint}): malformed packet: {Reason}")]
-    public static partial void MalformedPacket(ILogger logger, long sid, EndPoint? remoteEndPoint, string reason);
+    public static partial void MalformedPacket(ILogger logger, long sid, string? remoteEndPoint, string reason);
 
     [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "Quorum connection with server {Sid} closed: {Reason}")]
     public static partial void QuorumConnectionClosed(ILogger logger, long sid, string reason);
 
     [LoggerMessage(EventId = 507, Level = LogLevel.Information, Message = "Connected to the leader, server {Sid}, at {RemoteEndPoint}")]
-    public static partial void ConnectedToLeader(ILogger logger, long sid, EndPoint? remoteEndPoint);
+    public static partial void ConnectedToLeader(ILogger logger, long sid, string? remoteEndPoint);
 
     [LoggerMessage(EventId = 508, Level = LogLevel.Warning, Message = "Connecting to server {Sid} at {Address} failed (attempt {Attempt} of {Attempts}): {Reason}")]
     public static partial void ConnectToLeaderFailed(ILogger logger, long sid, string address, int attempt, int attempts, string reason);
@@ -53,10 +53,10 @@ internal static partial class Log
     public static partial void ListeningForElection(ILogger logger, IPEndPoint endPoint, long myId);
 
     [LoggerMessage(EventId = 521, Level = LogLevel.Warning, Message = "Closing the election connection from {RemoteEndPoint}: bad handshake: {Reason}")]
-    public static partial void BadHandshake(ILogger logger, EndPoint? remoteEndPoint, string reason);
+    public static partial void BadHandshake(ILogger logger, string? remoteEndPoint, string reason);
 
     [LoggerMessage(EventId = 522, Level = LogLevel.Warning, Message = "Got an election connection from {RemoteEndPoint} with our own id {MyId}: a configuration error")]
-    public static partial void ConnectionFromSelf(ILogger logger, EndPoint? remoteEndPoint, long myId);
+    public static partial void ConnectionFromSelf(ILogger logger, string? remoteEndPoint, long myId);
 
     [LoggerMessage(EventId = 523, Level = LogLevel.Debug, Message = "Election connection with server {Sid} up ({How})")]
     public static partial void ElectionConnected(ILogger logger, long sid, string how);

@@ -160,7 +160,7 @@ internal sealed class QuorumChannel : IAsyncDisposable
 
         if (old is not null)
         {
-            Log.LearnerReplaced(_logger, connection.Peer, connection.RemoteEndPoint);
+            Log.LearnerReplaced(_logger, connection.Peer, connection.RemoteEndPoint?.ToString());
             old.Abort("replaced by a new connection from the same server");
             _onConnectionLost(connection.Peer);
         }

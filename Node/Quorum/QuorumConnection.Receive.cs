@@ -59,18 +59,18 @@ internal sealed partial class QuorumConnection
         {
             if (Peer == Unidentified)
             {
-                Log.NotALearner(_logger, RemoteEndPoint, e.Message);
+                Log.NotALearner(_logger, RemoteEndPoint?.ToString(), e.Message);
             }
             else
             {
-                Log.MalformedPacket(_logger, Peer, RemoteEndPoint, e.Message);
+                Log.MalformedPacket(_logger, Peer, RemoteEndPoint?.ToString(), e.Message);
             }
 
             Finish("malformed packet: " + e.Message, failure: true);
         }
         catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
         {
-            Log.NotALearner(_logger, RemoteEndPoint, $"nothing within {_options.IdentifyTimeout}");
+            Log.NotALearner(_logger, RemoteEndPoint?.ToString(), $"nothing within {_options.IdentifyTimeout}");
             Finish("no FOLLOWERINFO or OBSERVERINFO in time", failure: true);
         }
         catch (OperationCanceledException)
@@ -155,13 +155,13 @@ internal sealed partial class QuorumConnection
     {
         if (first is not LearnerInfo info)
         {
-            Log.NotALearner(_logger, RemoteEndPoint, $"got {first.Type}");
+            Log.NotALearner(_logger, RemoteEndPoint?.ToString(), $"got {first.Type}");
             Finish($"first packet {first.Type}", failure: true);
             return false;
         }
 
         Peer = info.From;
-        Log.LearnerConnected(_logger, Peer, RemoteEndPoint, info.IsObserver ? "observer" : "follower");
+        Log.LearnerConnected(_logger, Peer, RemoteEndPoint?.ToString(), info.IsObserver ? "observer" : "follower");
         return _channel.OnIdentified(this);
     }
 

@@ -140,7 +140,7 @@ internal sealed partial class QuorumConnection
                     RemoteEndPoint = socket.RemoteEndPoint;
                 }
 
-                Log.ConnectedToLeader(_logger, Peer, RemoteEndPoint);
+                Log.ConnectedToLeader(_logger, Peer, RemoteEndPoint?.ToString());
                 return true;
             }
             catch (OperationCanceledException)

@@ -105,7 +105,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
     /// Starts a server process from <paramref name="psi"/> and waits until it serves. Both output streams are
     /// drained continuously so the process never blocks on a full pipe.
     /// </summary>
-    internal static async Task<ServerUnderTest> StartAsync(string name, ProcessStartInfo psi, int port, string baseDirectory, TimeSpan timeout, CancellationToken cancellationToken, bool keepDirectory = false)
+    internal static async Task<ServerUnderTest> StartAsync(string name, ProcessStartInfo psi, int port, string baseDirectory, TimeSpan timeout, CancellationToken cancellationToken, bool keepDirectory = false, bool waitUntilServing = true)
     {
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
@@ -123,6 +123,11 @@ public sealed class ServerUnderTest : IAsyncDisposable
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (!waitUntilServing)
+        {
+            return server;
+        }
+
         try
         {
             await server.WaitUntilServingAsync(timeout, cancellationToken);
@@ -189,7 +194,11 @@ public sealed class ServerUnderTest : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilServingAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => !process.HasExited;
+
+    /// <summary>Waits until the server answers <c>srvr</c> with a mode: it serves clients.</summary>
+    public async Task WaitUntilServingAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

@@ -1,0 +1,141 @@
+using CoordAspire.AppHost.Tests.Telemetry;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CoordAspire.AppHost.Tests;
+
+/// <summary>
+/// The AppHost as an Aspire user meets it (issue 6): the ensemble comes up healthy, the sample tells its story, the
+/// nodes' telemetry reaches an OTLP endpoint, the dashboard's commands work. Nothing here stops a node; see
+/// <see cref="FailoverTests"/> for that.
+/// </summary>
+public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<EnsembleFixture>
+{
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Every_node_is_healthy_on_its_admin_port_and_answers_four_letter_words_there()
+    {
+        foreach (var node in EnsembleFixture.Nodes)
+        {
+            using var http = ensemble.App.CreateHttpClient(node, CoordEnsembleExtensions.AdminEndpoint);
+            var health = await http.GetAsync(new Uri("/health", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+            Assert.Equal("Healthy", await http.GetStringAsync(new Uri("/alive", UriKind.Relative)));
+
+            var srvr = await http.GetStringAsync(new Uri("/commands/srvr", UriKind.Relative));
+            Assert.Contains("Mode: ", srvr, StringComparison.Ordinal);
+            var unknown = await http.GetAsync(new Uri("/commands/nope", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_connection_string_lists_every_client_endpoint()
+    {
+        var connectionString = await ensemble.App.GetConnectionStringAsync("coord");
+        Assert.Equal(string.Join(',', EnsembleFixture.Nodes.Select(ensemble.ClientEndPoint)), connectionString);
+    }
+
+    [Fact]
+    public async Task The_sample_client_takes_the_lock_and_says_so()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var running = await ensemble.Notifications.WaitForResourceAsync("sample", e => e.Snapshot.State?.Text == KnownResourceStates.Running, timeout.Token);
+        var logs = ensemble.App.Services.GetRequiredService<ResourceLoggerService>();
+        await foreach (var batch in logs.WatchAsync(running.ResourceId).WithCancellation(timeout.Token))
+        {
+            if (batch.Any(line => line.Content.Contains("holds the lock", StringComparison.Ordinal)))
+            {
+                return;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_node_exports_its_spans_and_metrics_over_OTLP()
+    {
+        // A four letter word is a span of the node's own ActivitySource; the connection it came on, a measurement.
+        _ = await ensemble.ModeAsync("node2");
+        var span = await ensemble.Telemetry.WaitForSpanAsync(s => s.Service == "node2" && s.Name == "4lw srvr", Timeout);
+        Assert.Equal("CoordAspire.Node", span.Scope);
+        await ensemble.Telemetry.WaitForMetricAsync(m => m.Service == "node2" && m.Scope == "CoordAspire.Node", Timeout);
+
+        // The sample's requests are spans of the client library: a write's trace starts in the caller.
+        await ensemble.Telemetry.WaitForSpanAsync(s => s.Service == "sample" && s.Scope == "CoordAspire.Client", Timeout);
+    }
+
+    [Fact]
+    public async Task Show_leader_asks_every_node()
+    {
+        var result = await ensemble.ExecuteCommandAsync("coord", "show-leader");
+        var answer = result.Message;
+        Assert.NotNull(answer);
+        foreach (var node in EnsembleFixture.Nodes)
+        {
+            Assert.Contains(node + ": ", answer, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Exactly_one_node_leads_and_the_others_follow()
+    {
+        var leader = await ensemble.WaitForLeaderAsync(EnsembleFixture.Nodes, Timeout);
+        foreach (var node in EnsembleFixture.Nodes.Where(n => n != leader))
+        {
+            Assert.Equal("follower", await ensemble.ModeAsync(node));
+        }
+
+        var result = await ensemble.ExecuteCommandAsync("coord", "show-leader");
+        Assert.True(result.Success, result.Message);
+        Assert.StartsWith(leader + " is the leader", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_write_through_one_node_is_read_on_the_others()
+    {
+        var path = $"/ensemble-tests-{Guid.NewGuid():N}";
+        await using (var writer = await ensemble.ConnectAsync("node1"))
+        {
+            await writer.CreateAsync(path, "written through node1"u8.ToArray());
+        }
+
+        foreach (var node in new[] { "node2", "node3" })
+        {
+            await using var reader = await ensemble.ConnectAsync(node);
+            await reader.SyncAsync(path); // a follower's read is as new as its last commit; sync makes it the leader's
+            var (data, _) = await reader.GetDataAsync(path);
+            Assert.Equal("written through node1", Encoding.UTF8.GetString(data));
+        }
+    }
+
+    [Fact(Skip = "needs the client's trace context carried to the server (next commit)")]
+    public async Task Elections_and_proposals_are_traced_across_the_ensemble()
+    {
+        // Every node took part in the election that formed the ensemble, and says so.
+        foreach (var node in EnsembleFixture.Nodes)
+        {
+            var election = await ensemble.Telemetry.WaitForSpanAsync(
+                s => s.Service == node && s.Name.Contains("election", StringComparison.OrdinalIgnoreCase), Timeout);
+            Assert.Contains(election.Attributes.Keys, k => k.Contains("leader", StringComparison.OrdinalIgnoreCase));
+        }
+
+        // A write through a follower: the proposal is a span on the leader, with an event per ACK, in the trace that
+        // this test's client span started; the follower's part (forwarding, logging, acknowledging) is in it too.
+        var leader = await ensemble.WaitForLeaderAsync(EnsembleFixture.Nodes, Timeout);
+        var follower = EnsembleFixture.Nodes.First(n => n != leader);
+        using var listener = ClientSpans.Listen();
+        await using var client = await ensemble.ConnectAsync(follower);
+        var path = $"/traced-{Guid.NewGuid():N}";
+        await client.CreateAsync(path);
+        var traceId = listener.Single(path).TraceId.ToHexString();
+
+        var proposal = await ensemble.Telemetry.WaitForSpanAsync(
+            s => s.Service == leader && s.Name.Contains("proposal", StringComparison.OrdinalIgnoreCase) && s.TraceId == traceId, Timeout);
+        Assert.Contains(proposal.Events, e => e.Contains("ack", StringComparison.OrdinalIgnoreCase));
+        await ensemble.Telemetry.WaitForSpanAsync(s => s.Service == follower && s.TraceId == traceId, Timeout);
+    }
+}

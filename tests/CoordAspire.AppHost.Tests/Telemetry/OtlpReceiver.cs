@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CoordAspire.AppHost.Tests.Telemetry;
+
+/// <summary>A span as a node exported it: who (service.name), from which ActivitySource, and what.</summary>
+public sealed record ReceivedSpan(
+    string Service, string Scope, string Name, string TraceId, string SpanId, string ParentSpanId,
+    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> Events);
+
+/// <summary>A metric as a node exported it.</summary>
+public sealed record ReceivedMetric(string Service, string Scope, string Name);
+
+/// <summary>
+/// A real OTLP/HTTP receiver (<c>POST /v1/traces</c>, <c>/v1/metrics</c>, <c>/v1/logs</c>, protobuf bodies) on a
+/// loopback port, in place of the dashboard: the nodes' own OpenTelemetry SDK exports to it over the wire with
+/// <c>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</c>, so what the tests see is what the dashboard would be sent.
+/// It keeps what the tests ask about (span and metric names, attributes, events) and answers every export with an
+/// empty <c>Export…ServiceResponse</c>.
+/// </summary>
+public sealed class OtlpReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
+    private readonly ConcurrentQueue<ReceivedMetric> _metrics = new();
+
+    private OtlpReceiver(WebApplication app) => _app = app;
+
+    /// <summary>The base URL to give as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</summary>
+    public string Endpoint => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public IReadOnlyCollection<ReceivedSpan> Spans => _spans;
+
+    public IReadOnlyCollection<ReceivedMetric> Metrics => _metrics;
+
+    public static async Task<OtlpReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var receiver = new OtlpReceiver(app);
+        app.MapPost("/v1/traces", async (HttpRequest request) => await ReceiveAsync(request, receiver.ReadTraces));
+        app.MapPost("/v1/metrics", async (HttpRequest request) => await ReceiveAsync(request, receiver.ReadMetrics));
+        app.MapPost("/v1/logs", async (HttpRequest request) => await ReceiveAsync(request, _ => { }));
+        await app.StartAsync();
+        return receiver;
+    }
+
+    /// <summary>Waits until a span matching <paramref name="predicate"/> has arrived, and returns it.</summary>
+    public Task<ReceivedSpan> WaitForSpanAsync(Func<ReceivedSpan, bool> predicate, TimeSpan timeout) =>
+        WaitForAsync(() => _spans.FirstOrDefault(predicate), timeout, "span");
+
+    /// <summary>Waits until a metric matching <paramref name="predicate"/> has arrived, and returns it.</summary>
+    public Task<ReceivedMetric> WaitForMetricAsync(Func<ReceivedMetric, bool> predicate, TimeSpan timeout) =>
+        WaitForAsync(() => _metrics.FirstOrDefault(predicate), timeout, "metric");
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<T> WaitForAsync<T>(Func<T?> find, TimeSpan timeout, string what) where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (find() is { } found)
+            {
+                return found;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var seen = string.Join(", ", _spans.Select(s => $"{s.Service}/{s.Name}").Distinct().Take(40));
+                var metrics = string.Join(", ", _metrics.Select(m => $"{m.Service}/{m.Name}").Distinct().Take(40));
+                throw new TimeoutException($"no matching {what} within {timeout}; spans seen: [{seen}]; metrics seen: [{metrics}]");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, Action<byte[]> read)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        read(body.ToArray());
+        return Results.Bytes([], "application/x-protobuf");
+    }
+
+    // opentelemetry-proto: ExportTraceServiceRequest { ResourceSpans resource_spans = 1 }
+    //   ResourceSpans { Resource resource = 1; ScopeSpans scope_spans = 2 }   Resource { KeyValue attributes = 1 }
+    //   ScopeSpans { InstrumentationScope scope = 1; Span spans = 2 }         InstrumentationScope { string name = 1 }
+    //   Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5;
+    //          KeyValue attributes = 9; Event events = 11 }                    Event { string name = 2 }
+    private void ReadTraces(byte[] request)
+    {
+        foreach (var resourceSpans in Protobuf.Messages(request, 1))
+        {
+            var service = ServiceName(resourceSpans);
+            foreach (var scopeSpans in Protobuf.Messages(resourceSpans, 2))
+            {
+                var scope = Protobuf.String(Protobuf.Messages(scopeSpans, 1).FirstOrDefault(), 1);
+                foreach (var span in Protobuf.Messages(scopeSpans, 2))
+                {
+                    _spans.Enqueue(new ReceivedSpan(
+                        service,
+                        scope,
+                        Protobuf.String(span, 5),
+                        Protobuf.Hex(span, 1),
+                        Protobuf.Hex(span, 2),
+                        Protobuf.Hex(span, 4),
+                        Protobuf.Attributes(span, 9),
+                        [.. Protobuf.Messages(span, 11).Select(e => Protobuf.String(e, 2))]));
+                }
+            }
+        }
+    }
+
+    // ExportMetricsServiceRequest { ResourceMetrics resource_metrics = 1 }
+    //   ResourceMetrics { Resource resource = 1; ScopeMetrics scope_metrics = 2 }
+    //   ScopeMetrics { InstrumentationScope scope = 1; Metric metrics = 2 }   Metric { string name = 1 }
+    private void ReadMetrics(byte[] request)
+    {
+        foreach (var resourceMetrics in Protobuf.Messages(request, 1))
+        {
+            var service = ServiceName(resourceMetrics);
+            foreach (var scopeMetrics in Protobuf.Messages(resourceMetrics, 2))
+            {
+                var scope = Protobuf.String(Protobuf.Messages(scopeMetrics, 1).FirstOrDefault(), 1);
+                foreach (var metric in Protobuf.Messages(scopeMetrics, 2))
+                {
+                    _metrics.Enqueue(new ReceivedMetric(service, scope, Protobuf.String(metric, 1)));
+                }
+            }
+        }
+    }
+
+    private static string ServiceName(byte[] resourceSomething) =>
+        Protobuf.Attributes(Protobuf.Messages(resourceSomething, 1).FirstOrDefault() ?? [], 1).GetValueOrDefault("service.name", "");
+}

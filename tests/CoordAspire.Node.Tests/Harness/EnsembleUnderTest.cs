@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CoordAspire.Node.Tests.Harness;
+
+/// <summary>
+/// An ensemble of our Nodes as real processes on loopback, configured as a ZooKeeper install guide says: one
+/// zoo.cfg per member with the same <c>server.N=127.0.0.1:quorumPort:electionPort;clientPort</c> lines and its own
+/// dataDir holding <c>myid</c>. Members can be killed with SIGKILL and restarted on their directory and ports.
+/// </summary>
+public sealed class EnsembleUnderTest : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly Member[] _members;
+
+    private EnsembleUnderTest(string directory, Member[] members)
+    {
+        _directory = directory;
+        _members = members;
+    }
+
+    public IReadOnlyList<Member> Members => _members;
+
+    /// <summary>Every member's client address, as a ZooKeeper connect string.</summary>
+    public string ConnectString => string.Join(',', _members.Select(m => $"127.0.0.1:{m.ClientPort}"));
+
+    public Member this[long id] => _members.Single(m => m.Id == id);
+
+    /// <summary>One member of the ensemble: its id, ports and directory, and its process while it runs.</summary>
+    public sealed class Member(long id, int clientPort, int quorumPort, int electionPort, string directory, bool observer)
+    {
+        public long Id { get; } = id;
+
+        public int ClientPort { get; } = clientPort;
+
+        public int QuorumPort { get; } = quorumPort;
+
+        public int ElectionPort { get; } = electionPort;
+
+        public string Directory { get; } = directory;
+
+        public bool IsObserver { get; } = observer;
+
+        public string ConfigPath => Path.Combine(Directory, "zoo.cfg");
+
+        public string ConnectString => $"127.0.0.1:{ClientPort}";
+
+        public ServerUnderTest? Process { get; internal set; }
+
+        public bool IsRunning => Process is { IsRunning: true };
+
+        /// <summary>The <c>Mode:</c> of its <c>srvr</c>, or null when it is down or not serving.</summary>
+        public async Task<string?> ModeAsync()
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                string srvr = await ServerUnderTest.SendFourLetterWordAsync("127.0.0.1", ClientPort, "srvr", timeout.Token);
+                var line = srvr.Split('\n').FirstOrDefault(l => l.StartsWith("Mode: ", StringComparison.Ordinal));
+                return line?["Mode: ".Length..].Trim();
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        public override string ToString() => $"server.{Id} (client port {ClientPort})";
+    }
+
+    /// <summary>Starts <paramref name="voters"/> participants and <paramref name="observers"/> observers and waits
+    /// until every one of them serves, with one leader.</summary>
+    public static async Task<EnsembleUnderTest> StartAsync(int voters, int observers = 0, TimeSpan? timeout = null)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("coordaspire-ensemble-").FullName;
+        var members = new Member[voters + observers];
+        for (int i = 0; i < members.Length; i++)
+        {
+            members[i] = new Member(i + 1, FreePort.Next(), FreePort.Next(), FreePort.Next(), Path.Combine(directory, $"server{i + 1}"), i >= voters);
+        }
+
+        var ensemble = new EnsembleUnderTest(directory, members);
+        try
+        {
+            foreach (var member in members)
+            {
+                WriteConfig(member, members);
+                await ensemble.LaunchAsync(member);
+            }
+
+            await ensemble.WaitUntilAllServeAsync(timeout ?? TimeSpan.FromSeconds(60));
+            return ensemble;
+        }
+        catch
+        {
+            await ensemble.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The member that says it leads, once exactly one serving member does.</summary>
+    public async Task<Member> WaitForLeaderAsync(TimeSpan? timeout = null, long? not = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var leaders = new List<Member>();
+            foreach (var member in _members.Where(m => m.IsRunning && m.Id != not))
+            {
+                if (await member.ModeAsync() == "leader")
+                {
+                    leaders.Add(member);
+                }
+            }
+
+            if (leaders.Count == 1)
+            {
+                return leaders[0];
+            }
+
+            if (deadline.Elapsed > limit || !_members.Any(m => m.IsRunning))
+            {
+                throw new TimeoutException($"no single leader after {limit} (saw {leaders.Count}):\n{await DescribeAsync()}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits until every running member serves (leader, follower or observer).</summary>
+    public async Task WaitUntilAllServeAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            bool all = true;
+            foreach (var member in _members.Where(m => m.IsRunning))
+            {
+                all &= await member.ModeAsync() is "leader" or "follower" or "observer";
+            }
+
+            if (all)
+            {
+                return;
+            }
+
+            if (deadline.Elapsed > timeout || _members.Any(m => m.Process is { IsRunning: false }))
+            {
+                throw new TimeoutException($"the ensemble did not serve within {timeout}:\n{await DescribeAsync()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>SIGKILL, as a crash or a power cut would stop it.</summary>
+    public static async Task KillAsync(Member member)
+    {
+        if (member.Process is { } process)
+        {
+            await process.KillAsync();
+            await process.DisposeAsync();
+            member.Process = null;
+        }
+    }
+
+    /// <summary>Starts a stopped member again on its directory and ports (it does not wait for it to serve).</summary>
+    public Task RestartAsync(Member member) => LaunchAsync(member);
+
+    /// <summary>Modes and the last lines of each member's output, for a failure message.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var member in _members)
+        {
+            text.Append(member).Append(": ").Append(member.IsRunning ? await member.ModeAsync() ?? "not serving" : "down").Append('\n');
+            if (member.Process is { } process)
+            {
+                foreach (var line in process.RecentOutput.TakeLast(15))
+                {
+                    text.Append("    ").Append(line).Append('\n');
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var member in _members)
+        {
+            if (member.Process is { } process)
+            {
+                await process.DisposeAsync();
+                member.Process = null;
+            }
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static void WriteConfig(Member member, IEnumerable<Member> all)
+    {
+        string data = Path.Combine(member.Directory, "data");
+        System.IO.Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "myid"), member.Id.ToString(CultureInfo.InvariantCulture) + "\n");
+        var lines = new List<string>
+        {
+            "tickTime=200",
+            "initLimit=10",
+            "syncLimit=5",
+            $"dataDir={data}",
+            $"clientPort={member.ClientPort}",
+            "clientPortAddress=127.0.0.1",
+            "4lw.commands.whitelist=*",
+            "admin.enableServer=false",
+        };
+        if (member.IsObserver)
+        {
+            lines.Add("peerType=observer");
+        }
+
+        foreach (var m in all)
+        {
+            string type = m.IsObserver ? ":observer" : "";
+            lines.Add($"server.{m.Id}=127.0.0.1:{m.QuorumPort}:{m.ElectionPort}{type};127.0.0.1:{m.ClientPort}");
+        }
+
+        File.WriteAllLines(member.ConfigPath, lines);
+    }
+
+    private async Task LaunchAsync(Member member)
+    {
+        var psi = new ProcessStartInfo("dotnet");
+        psi.ArgumentList.Add(CoordAspireNodeServer.ProgramPath);
+        psi.ArgumentList.Add(member.ConfigPath);
+        psi.Environment["DOTNET_gcServer"] = "0";
+        member.Process = await ServerUnderTest.StartAsync(
+            $"CoordAspire server.{member.Id}", psi, member.ClientPort, member.Directory, TimeSpan.FromSeconds(30), CancellationToken.None,
+            keepDirectory: true, waitUntilServing: false);
+    }
+}
