@@ -102,7 +102,16 @@ internal sealed partial class QuorumConnection
             return;
         }
 
-        _stream = new NetworkStream(_socket!, ownsSocket: false);
+        try
+        {
+            _stream = new NetworkStream(_socket!, ownsSocket: false);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or IOException or SocketException)
+        {
+            Finish("connection lost: " + e.Message, failure: true); // ended before it began (disposed, or reset)
+            return;
+        }
+
         _receiving = ReceiveLoopAsync();
         var sending = SendLoopAsync();
         await Task.WhenAll(_receiving, sending).ConfigureAwait(false);

@@ -256,6 +256,67 @@ public sealed class QuorumChannelTests
     }
 
     [Fact]
+    public async Task Sending_proposals_acks_and_commits_allocates_nothing_per_packet()
+    {
+        var servers = QuorumTestEnsemble.Servers(1, 2);
+        await using var leader = new QuorumChannelUnderTest(2, servers).Start();
+        await using var learner = new QuorumChannelUnderTest(1, servers).Start();
+        learner.Send(new LearnerInfo(0, false), to: 2);
+        await leader.NextAsync<LearnerInfo>();
+
+        // Bursts that fit the pooled buffers as they start (64 KiB): a bigger burst, sent before the send task drains
+        // any of it, grows them once, which is not per packet.
+        const int count = 200;
+        var txn = new Txn(Zxid.Make(1, 1), new byte[100], System.Text.Encoding.ASCII.GetBytes(QuorumWireSamples.TraceParent));
+        var commits = Enumerable.Range(1, count).Select(i => (QuorumMessage)new Commit(i) { From = 2, To = 1 }).ToArray();
+        var proposals = Enumerable.Range(1, count).Select(i => (QuorumMessage)new Proposal(txn) { From = 2, To = 1 }).ToArray();
+        var acks = Enumerable.Range(1, count).Select(i => (QuorumMessage)new Ack(i) { From = 1, To = 2 }).ToArray();
+
+        for (int round = 0; round < 5; round++)
+        {
+            // The first rounds warm up the JIT and rent the two buffers the send task swaps; the later ones are measured.
+            long leaderBytes = Sent(leader, proposals) + Sent(leader, commits);
+            long learnerBytes = Sent(learner, acks);
+            for (int i = 0; i < 2 * count; i++)
+            {
+                await learner.Messages.NextAsync();
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                await leader.Messages.NextAsync();
+            }
+
+            if (round >= 2)
+            {
+                Assert.True(leaderBytes + learnerBytes < 1024, $"Send allocated {leaderBytes} bytes at the leader and {learnerBytes} at the learner for {3 * count} packets");
+            }
+        }
+
+        static long Sent(QuorumChannelUnderTest from, QuorumMessage[] messages)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            foreach (var message in messages)
+            {
+                from.Channel.Send(message);
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_that_never_names_itself_is_closed()
+    {
+        var servers = QuorumTestEnsemble.Servers(1, 2);
+        await using var leader = new QuorumChannelUnderTest(2, servers, QuorumTestEnsemble.FastOptions with { IdentifyTimeout = TimeSpan.FromMilliseconds(300) }).Start();
+        using var silent = await RawConnectAsync(servers[2].QuorumPort);
+        Assert.Equal(0, await ReadToEndAsync(silent));
+        Assert.Contains(leader.Logs.Lines, l => l.EventId.Id == 504);
+        await leader.Losses.NothingAsync(TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task Start_fails_when_the_port_is_taken()
     {
         var servers = QuorumTestEnsemble.Servers(1, 2);
