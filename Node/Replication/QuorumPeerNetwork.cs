@@ -22,10 +22,11 @@ internal sealed class QuorumPeerNetwork : IAsyncDisposable
     {
         long myId = config.ServerId ?? throw new ZooConfigException(config.ConfigFile ?? "zoo.cfg", null, "an ensemble member needs its id in dataDir/myid");
         _election = new ElectionChannel(
-            myId, config.Servers, config.QuorumListenOnAllIPs, n => _member?.Received(n), loggerFactory.CreateLogger<ElectionChannel>());
+            myId, config.Servers, config.QuorumListenOnAllIPs, n => _member?.Received(n), loggerFactory.CreateLogger<ElectionChannel>(),
+            configVersion: config.ConfigVersion);
         _quorum = new QuorumChannel(
             myId, config.Servers, config.QuorumListenOnAllIPs, m => _member?.Received(m), sid => _member?.ConnectionLost(sid),
-            loggerFactory.CreateLogger<QuorumChannel>());
+            loggerFactory.CreateLogger<QuorumChannel>(), configVersion: config.ConfigVersion);
     }
 
     public void Attach(EnsembleMember member) => _member = member;
