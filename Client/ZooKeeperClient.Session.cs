@@ -17,6 +17,9 @@ public sealed partial class ZooKeeperClient
     private int _negotiatedTimeoutMs;
     private long _lastZxid;
 
+    /// <summary>The server this client is connected to now ("host:port"), or null between connections.</summary>
+    public string? ConnectedServer => _connection?.ServerName;
+
     /// <summary>The session id (0 before the first connection).</summary>
     public long SessionId => Volatile.Read(ref _sessionId);
 

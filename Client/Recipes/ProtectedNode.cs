@@ -59,8 +59,17 @@ internal static class ProtectedNode
     {
         try
         {
-            var children = await RecipeSupport.RetryAsync(client, ct => client.GetChildrenAsync(parent, ct), CancellationToken.None)
-                .ConfigureAwait(false);
+            // A sync first: after a lost connection this client may talk to another member of the ensemble, one that
+            // has not applied the create yet although the leader committed it (the client never saw its zxid, so
+            // nothing stopped it from connecting there). Missing it would queue a second, orphaned node.
+            var children = await RecipeSupport.RetryAsync(
+                client,
+                async ct =>
+                {
+                    await client.SyncAsync(parent, ct).ConfigureAwait(false);
+                    return await client.GetChildrenAsync(parent, ct).ConfigureAwait(false);
+                },
+                CancellationToken.None).ConfigureAwait(false);
             string? name = children.FirstOrDefault(c => c.StartsWith(prefix, StringComparison.Ordinal));
             return name is null ? null : RecipeSupport.Combine(parent, name);
         }

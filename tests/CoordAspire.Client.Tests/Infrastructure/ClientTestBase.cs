@@ -34,7 +34,8 @@ public abstract class ClientTestBase(IZooKeeperServerFixture server) : IAsyncLif
     }
 
     /// <summary>A new client (own session) to the server, optionally chrooted; closed after the test.</summary>
-    protected async Task<ZooKeeperClient> ConnectAsync(ZooKeeperClientOptions? options = null, string chroot = "")
+    /// <param name="singleServer">Connect to one server only (<see cref="IZooKeeperServerFixture.SingleServerConnectString"/>).</param>
+    protected async Task<ZooKeeperClient> ConnectAsync(ZooKeeperClientOptions? options = null, string chroot = "", bool singleServer = false)
     {
         options ??= new ZooKeeperClientOptions();
         options.ReconnectJitter = TimeSpan.FromMilliseconds(50);
@@ -43,7 +44,7 @@ public abstract class ClientTestBase(IZooKeeperServerFixture server) : IAsyncLif
             options.ReconnectDelay = TimeSpan.FromMilliseconds(100);
         }
 
-        var client = await ZooKeeperClient.ConnectAsync(Server.ConnectString + chroot, options);
+        var client = await ZooKeeperClient.ConnectAsync((singleServer ? Server.SingleServerConnectString : Server.ConnectString) + chroot, options);
         _clients.Add(client);
         return client;
     }
@@ -105,6 +106,8 @@ public abstract class ClientTestBase(IZooKeeperServerFixture server) : IAsyncLif
     {
         try
         {
+            // Another client's changes: in an ensemble this client's server may not have applied them yet.
+            await Client.SyncAsync(path);
             return await Client.GetChildrenAsync(path);
         }
         catch (NoNodeException)

@@ -2,30 +2,37 @@ using CoordAspire.Node.Tests.Harness;
 
 namespace CoordAspire.Client.Tests;
 
-/// <summary>One CoordAspire Node, run as a real process the way a user runs it, for a whole collection of client suites.</summary>
+/// <summary>
+/// A three-member CoordAspire ensemble, run as real processes the way a user runs it, for a whole collection of client
+/// suites: the connect string lists every member, so each client talks to a random one (a follower two times in
+/// three, whose writes go through the leader).
+/// </summary>
 public sealed class CoordAspireNodeFixture : IZooKeeperServerFixture, IAsyncLifetime
 {
-    private const int TickTimeMs = 1000;
-    private ServerUnderTest? _server;
+    /// <summary>The ensemble's tickTime (EnsembleUnderTest writes it into every member's zoo.cfg).</summary>
+    private const int TickTimeMs = 500;
+    private EnsembleUnderTest? _ensemble;
 
-    public string Name => "CoordAspire";
+    public string Name => "CoordAspire ensemble";
 
-    public string ConnectString => Server.ConnectString;
+    public string ConnectString => Ensemble.ConnectString;
+
+    public string SingleServerConnectString => Ensemble.Members[0].ConnectString;
 
     public TimeSpan MinSessionTimeout => TimeSpan.FromMilliseconds(2 * TickTimeMs);
 
-    private ServerUnderTest Server => _server ?? throw new InvalidOperationException("the server is not started");
+    public EnsembleUnderTest Ensemble => _ensemble ?? throw new InvalidOperationException("the ensemble is not started");
 
-    public Task<string> FourLetterWordAsync(string word) => Server.FourLetterWordAsync(word);
+    public Task<string> FourLetterWordAsync(string word) =>
+        ServerUnderTest.SendFourLetterWordAsync("127.0.0.1", Ensemble.Members[0].ClientPort, word);
 
-    public async Task InitializeAsync() =>
-        _server = await CoordAspireNodeServer.StartAsync(new CoordAspireNodeOptions { TickTimeMs = TickTimeMs, ContainerCheckIntervalMs = 1000 });
+    public async Task InitializeAsync() => _ensemble = await EnsembleUnderTest.StartAsync(3);
 
     public async Task DisposeAsync()
     {
-        if (_server is not null)
+        if (_ensemble is not null)
         {
-            await _server.DisposeAsync();
+            await _ensemble.DisposeAsync();
         }
     }
 }
@@ -36,7 +43,7 @@ public sealed class CoordAspireNodeCollection : ICollectionFixture<CoordAspireNo
     public const string Name = "CoordAspire";
 }
 
-/// <summary>Its own Node, for suites that measure the whole process: xunit runs it after the parallel collections, with nothing beside it.</summary>
+/// <summary>Its own ensemble, for suites that measure the whole process: xunit runs it after the parallel collections, with nothing beside it.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class CoordAspireNodeAloneCollection : ICollectionFixture<CoordAspireNodeFixture>
 {

@@ -9,8 +9,14 @@ public interface IZooKeeperServerFixture
     /// <summary>What the suites call the server in failure messages.</summary>
     string Name { get; }
 
-    /// <summary>host:port of the server's client port.</summary>
+    /// <summary>The connect string: host:port of the server's client port, or of every member of an ensemble.</summary>
     string ConnectString { get; }
+
+    /// <summary>
+    /// One server's host:port, for tests of what a client does while disconnected: with a whole ensemble in its
+    /// connect string a client reconnects to the next member within milliseconds.
+    /// </summary>
+    string SingleServerConnectString => ConnectString;
 
     /// <summary>The smallest session timeout the server grants (2 × tickTime).</summary>
     TimeSpan MinSessionTimeout { get; }

@@ -45,7 +45,7 @@ public abstract class HostingTests(IZooKeeperServerFixture server) : ClientTestB
     {
         await using var host = BuildHost(new()
         {
-            ["ConnectionStrings:coord"] = Server.ConnectString,
+            ["ConnectionStrings:coord"] = Server.SingleServerConnectString,
             ["CoordAspire:Client:ReconnectDelay"] = "00:00:01.500",
             ["CoordAspire:Client:ReconnectJitter"] = "00:00:00",
         });

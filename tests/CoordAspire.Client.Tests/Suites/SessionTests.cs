@@ -112,10 +112,10 @@ public abstract class SessionTests(IZooKeeperServerFixture server) : ClientTestB
         await Client.CreateAsync(P("private"), Bytes("secret"), acl: [DigestAuth.Acl("carol", "pw")]);
         var options = new ZooKeeperClientOptions();
         options.AuthInfo.Add((DigestAuth.Scheme, DigestAuth.Credentials("carol", "pw")));
-        var carol = await ConnectAsync(options);
+        var carol = await ConnectAsync(options, singleServer: true);
         Assert.Equal("secret", Text((await carol.GetDataAsync(P("private"))).Data));
 
-        var dave = await ConnectAsync();
+        var dave = await ConnectAsync(singleServer: true);
         await dave.AddAuthAsync(DigestAuth.Scheme, DigestAuth.Credentials("carol", "pw"));
         dave.DropConnection();
         await WaitForStateAsync(dave, ConnectionState.Disconnected);

@@ -4,20 +4,26 @@ using System.Globalization;
 namespace CoordAspire.Node.Tests.Harness;
 
 /// <summary>
-/// An ensemble of our Nodes as real processes on loopback, configured as a ZooKeeper install guide says: one
-/// zoo.cfg per member with the same <c>server.N=127.0.0.1:quorumPort:electionPort;clientPort</c> lines and its own
-/// dataDir holding <c>myid</c>. Members can be killed with SIGKILL and restarted on their directory and ports.
+/// An ensemble as real processes on loopback — our Nodes, or Apache ZooKeeper's QuorumPeerMain from the very same
+/// files — configured as a ZooKeeper install guide says: one zoo.cfg per member with the same
+/// <c>server.N=127.0.0.1:quorumPort:electionPort;clientPort</c> lines and its own dataDir holding <c>myid</c>.
+/// Members can be killed with SIGKILL and restarted on their directory and ports.
 /// </summary>
 public sealed class EnsembleUnderTest : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly Member[] _members;
+    private readonly bool _apache;
 
-    private EnsembleUnderTest(string directory, Member[] members)
+    private EnsembleUnderTest(string directory, Member[] members, bool apache)
     {
         _directory = directory;
         _members = members;
+        _apache = apache;
     }
+
+    /// <summary>"CoordAspire" or "Apache ZooKeeper".</summary>
+    public string Name => _apache ? "Apache ZooKeeper" : "CoordAspire";
 
     public IReadOnlyList<Member> Members => _members;
 
@@ -70,7 +76,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
 
     /// <summary>Starts <paramref name="voters"/> participants and <paramref name="observers"/> observers and waits
     /// until every one of them serves, with one leader.</summary>
-    public static async Task<EnsembleUnderTest> StartAsync(int voters, int observers = 0, TimeSpan? timeout = null)
+    public static async Task<EnsembleUnderTest> StartAsync(int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("coordaspire-ensemble-").FullName;
         var members = new Member[voters + observers];
@@ -79,7 +85,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             members[i] = new Member(i + 1, FreePort.Next(), FreePort.Next(), FreePort.Next(), Path.Combine(directory, $"server{i + 1}"), i >= voters);
         }
 
-        var ensemble = new EnsembleUnderTest(directory, members);
+        var ensemble = new EnsembleUnderTest(directory, members, apache);
         try
         {
             foreach (var member in members)
@@ -214,7 +220,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         File.WriteAllText(Path.Combine(data, "myid"), member.Id.ToString(CultureInfo.InvariantCulture) + "\n");
         var lines = new List<string>
         {
-            "tickTime=200",
+            "tickTime=500",
             "initLimit=10",
             "syncLimit=5",
             $"dataDir={data}",
@@ -222,6 +228,8 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             "clientPortAddress=127.0.0.1",
             "4lw.commands.whitelist=*",
             "admin.enableServer=false",
+            "extendedTypesEnabled=true",
+            "znode.container.checkIntervalMs=1000",
         };
         if (member.IsObserver)
         {
@@ -239,12 +247,29 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
 
     private async Task LaunchAsync(Member member)
     {
-        var psi = new ProcessStartInfo("dotnet");
-        psi.ArgumentList.Add(CoordAspireNodeServer.ProgramPath);
-        psi.ArgumentList.Add(member.ConfigPath);
-        psi.Environment["DOTNET_gcServer"] = "0";
+        ProcessStartInfo psi;
+        if (_apache)
+        {
+            // zkServer.sh start, in effect: QuorumPeerMain on the same zoo.cfg.
+            var zk = ZooKeeperAvailability.Require();
+            psi = new ProcessStartInfo(zk.JavaPath);
+            foreach (var argument in (string[])["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", $"-Dzookeeper.log.dir={member.Directory}",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dzookeeper.extendedTypesEnabled=true", "-Dznode.container.checkIntervalMs=1000", "-cp", zk.ClassPath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", member.ConfigPath])
+            {
+                psi.ArgumentList.Add(argument);
+            }
+        }
+        else
+        {
+            psi = new ProcessStartInfo("dotnet");
+            psi.ArgumentList.Add(CoordAspireNodeServer.ProgramPath);
+            psi.ArgumentList.Add(member.ConfigPath);
+            psi.Environment["DOTNET_gcServer"] = "0";
+        }
+
         member.Process = await ServerUnderTest.StartAsync(
-            $"CoordAspire server.{member.Id}", psi, member.ClientPort, member.Directory, TimeSpan.FromSeconds(30), CancellationToken.None,
+            $"{Name} server.{member.Id}", psi, member.ClientPort, member.Directory, TimeSpan.FromSeconds(30), CancellationToken.None,
             keepDirectory: true, waitUntilServing: false);
     }
 }

@@ -48,7 +48,7 @@ public abstract class CacheRecipeTests(IZooKeeperServerFixture server) : ClientT
         await Client.CreateAsync(P("t"));
         await Client.CreateAsync(P("t/stays"), Bytes("1"));
         await Client.CreateAsync(P("t/goes"), Bytes("1"));
-        var cacheClient = await ConnectAsync(new ZooKeeperClientOptions { ReconnectDelay = TimeSpan.FromSeconds(1) });
+        var cacheClient = await ConnectAsync(new ZooKeeperClientOptions { ReconnectDelay = TimeSpan.FromSeconds(1) }, singleServer: true);
         await using var cache = new TreeCache(cacheClient, P("t"));
         await cache.StartAsync();
         using var cts = new CancellationTokenSource(Timeout);
