@@ -118,6 +118,7 @@ internal static class LoadOptionsParser
           -s, --servers LIST       connect string, host:port,host:port[/chroot]   [127.0.0.1:2181]
           -w, --workload NAME      create | set | get | mixed | watch | ephemeral | sessions | sync-set | failover   [set]
           -c, --connections N      sessions, one TCP connection each              [4]
+                                   (ZooKeeper allows 60 per client address unless maxClientCnxns=0)
           -i, --in-flight N        requests in flight per connection              [100]
           -v, --value-size BYTES   size of the data written                       [100]
           -k, --keys N             znodes that set/get/mixed/watch touch          [1000]

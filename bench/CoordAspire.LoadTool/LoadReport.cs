@@ -61,7 +61,8 @@ internal sealed record LoadReport
     /// <summary>Each kind of operation on its own (get and set of mixed; create and delete of ephemeral).</summary>
     public IReadOnlyList<LatencySummary> ByKind { get; init; } = [];
 
-    /// <summary>Session establishment, for the sessions workload.</summary>
+    /// <summary>Session establishment, for the sessions workload (its rate: sessions per second of the connect phase,
+    /// 64 connecting at a time).</summary>
     public LatencySummary? Connect { get; init; }
 
     public long Errors { get; init; }

@@ -29,6 +29,7 @@ internal sealed class LoadRunner
     private long _tickets;
     private long _errors;
     private long _watchEvents;
+    private double _connectSeconds;
 
     public LoadRunner(LoadOptions options, ProgressPrinter progress)
     {
@@ -88,6 +89,7 @@ internal sealed class LoadRunner
         int servers = ConnectString.Parse(_options.Servers).Servers.Count;
         var clients = new ZooKeeperClient[_options.Connections];
         _progress.Note($"connecting {clients.Length} session(s) to {_options.Servers}");
+        long phaseStart = Stopwatch.GetTimestamp();
         using var gate = new SemaphoreSlim(64);
         await Task.WhenAll(Enumerable.Range(0, clients.Length).Select(async i =>
         {
@@ -121,6 +123,7 @@ internal sealed class LoadRunner
             }
         }));
         _connect.Drain(keep: true);
+        _connectSeconds = Stopwatch.GetElapsedTime(phaseStart).TotalSeconds;
         return clients;
     }
 
@@ -329,7 +332,7 @@ internal sealed class LoadRunner
             Throughput = Math.Round(total.TotalCount / seconds, 1),
             Latency = LatencySummary.From(byKind.Count == 1 ? byKind[0].Kind : "all", total, seconds),
             ByKind = byKind,
-            Connect = _options.Workload == Workload.Sessions ? LatencySummary.From("connect", _connect.Total, seconds) : null,
+            Connect = _options.Workload == Workload.Sessions ? LatencySummary.From("connect", _connect.Total, Math.Max(_connectSeconds, 1e-9)) : null,
             Errors = Interlocked.Read(ref _errors),
             ErrorsByType = new SortedDictionary<string, long>(_errorsByType),
             WatchEvents = Interlocked.Read(ref _watchEvents),
