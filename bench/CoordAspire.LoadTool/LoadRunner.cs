@@ -300,7 +300,7 @@ internal sealed class LoadRunner
             {
                 _progress.EndLine();
                 Volatile.Write(ref _phase, Measuring);
-                measureStart = Stopwatch.GetTimestamp();
+                measureStart = now; // the interval drained at this tick was the warm-up's last
                 failoverTask = _failover?.RunAsync();
             }
         }
