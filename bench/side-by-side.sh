@@ -135,26 +135,28 @@ done
 "${tool[@]}" compare --plot "$out/ratios.dat" "$out/reports" > "$out/table.md"
 if command -v gnuplot >/dev/null; then
   gnuplot <<GP
-set terminal pngcairo size 1100,560 font "DejaVu Sans,10"
+set terminal pngcairo size 1200,620 font "DejaVu Sans,10"
 set output "$out/ratios.png"
-set title "CoordAspire vs Apache ZooKeeper $(date -u +%Y-%m-%d): how many times better (3-server ensembles, same machine, same run)"
+set title "CoordAspire vs Apache ZooKeeper, $(date -u +%Y-%m-%d): how many times better (3-server ensembles on one machine, same run)"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.8
 set logscale y 2
-set yrange [0.125:16]
-set ytics ("⅛" 0.125, "¼" 0.25, "½" 0.5, "1" 1, "2" 2, "3" 3, "4" 4, "8" 8, "16" 16)
-set ylabel "× better than Apache ZooKeeper (log scale)"
+set yrange [1/32.:64]
+set ytics ("1/32" 1/32., "1/16" 1/16., "1/8" 0.125, "1/4" 0.25, "1/2" 0.5, "1" 1, "2" 2, "3" 3, "4" 4, "8" 8, "16" 16, "32" 32, "64" 64)
+set ylabel "times better than Apache ZooKeeper (log scale; below 1: worse)"
 set xtics rotate by -30 left
 set grid ytics
-set key top left
-set bmargin 8
-plot "$out/ratios.dat" using 2:xtic(1) title "CoordAspire (throughput ratio; for latency, memory and failover Apache / ours)" lc rgb "#3a6ea5", \
+set key outside top center horizontal
+set bmargin 9
+set rmargin 12
+plot "$out/ratios.dat" using 2:xtic(1) title "CoordAspire: ours / Apache for throughput, Apache / ours for latency, memory, failover gap" lc rgb "#3a6ea5", \
+     "" using 0:2:(sprintf("%.2f", \$2)) with labels offset 0,0.8 notitle, \
      "" using 0:3 with points pt 9 ps 2 lc rgb "#c0392b" title "target", \
      1 with lines dt 2 lc rgb "black" title "parity"
 GP
-fi
+fifi
 
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`$command_line\` ($rounds round(s) of Apache ZooKeeper then CoordAspire;"
