@@ -74,9 +74,18 @@ internal static class Comparison
         new("set p99 under load", "set", r => r.Latency.P99, false, "ms"),
         new("sync set p50", "sync-set", r => r.Latency.P50, false, "ms"),
         new("sync set p99", "sync-set", r => r.Latency.P99, false, "ms", TargetRatio: 0.5),
+        new("server CPU per set", "set", r => CpuMicrosPerOperation(r), false, "µs"),
+        new("server CPU per get", "get", r => CpuMicrosPerOperation(r), false, "µs"),
         new("failover gap", "failover", r => r.Failover?.GapMs, false, "ms", TargetAbsolute: 100),
         new("RSS per server (peak)", "*", _ => null, false, "MB", TargetRatio: 1.0 / 3),
     ];
+
+    /// <summary>The three servers' CPU time per operation (cores × 10⁶ / operations per second): what each operation
+    /// costs the ensemble, whichever side of the machine's two cores ran out first.</summary>
+    public static double? CpuMicrosPerOperation(LoadReport report) =>
+        report.ServerMemory.Count > 0 && report.Throughput > 0 && report.ServerMemory.Sum(m => m.Cores) > 0
+            ? report.ServerMemory.Sum(m => m.Cores) * 1e6 / report.Throughput
+            : null;
 
     public static IReadOnlyList<Row> Compare(IReadOnlyList<LoadReport> reports, string baseline, string candidate)
     {

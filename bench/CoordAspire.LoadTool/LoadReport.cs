@@ -21,7 +21,9 @@ internal sealed record LatencySummary(
     }
 }
 
-internal sealed record ProcessMemory(int Pid, double PeakMb, double LastMb);
+/// <summary>A server process during the run: its resident memory (peak and last sample) and the CPU it used while the
+/// load was measured, in cores.</summary>
+internal sealed record ProcessMemory(int Pid, double PeakMb, double LastMb, double Cores = 0);
 
 /// <summary>What the failover workload saw around the kill of the leader.</summary>
 internal sealed record FailoverResult(
@@ -65,6 +67,10 @@ internal sealed record LoadReport
     /// 64 connecting at a time).</summary>
     public LatencySummary? Connect { get; init; }
 
+    /// <summary>The CPU this tool used while measuring, in cores (CPU seconds per second): on a small machine shared with
+    /// the servers, the part of it the servers could not have.</summary>
+    public double ClientCores { get; init; }
+
     public long Errors { get; init; }
 
     public IReadOnlyDictionary<string, long> ErrorsByType { get; init; } = new Dictionary<string, long>();
@@ -99,7 +105,8 @@ internal sealed record LoadReport
         string label = Label.Length > 0 ? $" [{Label}{(Round > 0 ? $" round {Round}" : "")}]" : "";
         text.AppendLine(FormattableString.Invariant(
             $"{Workload}{label} on {Servers}: {Connections} connection(s) × {InFlight} in flight, {ValueSize}-byte values, {Seconds:0.0} s measured after {WarmupSeconds:0.#} s warm-up"));
-        text.AppendLine(FormattableString.Invariant($"  throughput  {Throughput,12:N0} ops/s   ({Latency.Count:N0} operations, {Errors:N0} errors)"));
+        text.AppendLine(FormattableString.Invariant(
+            $"  throughput  {Throughput,12:N0} ops/s   ({Latency.Count:N0} operations, {Errors:N0} errors; this client used {ClientCores:0.00} cores)"));
         text.AppendLine("  latency ms        count      ops/s      p50      p90      p99    p99.9      max     mean");
         foreach (var row in ByKind.Count > 1 ? [.. ByKind, Latency] : (IEnumerable<LatencySummary>)[Latency])
         {
@@ -128,7 +135,7 @@ internal sealed record LoadReport
 
         if (ServerMemory.Count > 0)
         {
-            text.AppendLine("  server RSS  " + string.Join(", ", ServerMemory.Select(m => FormattableString.Invariant($"pid {m.Pid}: peak {m.PeakMb:0} MB, end {m.LastMb:0} MB"))));
+            text.AppendLine("  server RSS  " + string.Join(", ", ServerMemory.Select(m => FormattableString.Invariant($"pid {m.Pid}: peak {m.PeakMb:0} MB, end {m.LastMb:0} MB, {m.Cores:0.00} cores"))));
         }
 
         if (Failover is { } f)

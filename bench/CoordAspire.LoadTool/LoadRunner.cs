@@ -30,6 +30,8 @@ internal sealed class LoadRunner
     private long _errors;
     private long _watchEvents;
     private double _connectSeconds;
+    private TimeSpan _cpuAtMeasureStart;
+    private double _clientCpuSeconds;
 
     public LoadRunner(LoadOptions options, ProgressPrinter progress)
     {
@@ -247,6 +249,8 @@ internal sealed class LoadRunner
         {
             Volatile.Write(ref _phase, Measuring);
             measureStart = runStart;
+            _cpuAtMeasureStart = Environment.CpuUsage.TotalTime;
+            _rss.MarkStart();
         }
 
         Task<FailoverResult>? failoverTask = null;
@@ -291,6 +295,8 @@ internal sealed class LoadRunner
 
             if (stopping)
             {
+                _clientCpuSeconds = (Environment.CpuUsage.TotalTime - _cpuAtMeasureStart).TotalSeconds;
+                _rss.MarkStop();
                 _progress.EndLine();
                 double seconds = measuring ? Stopwatch.GetElapsedTime(measureStart, now).TotalSeconds : 0;
                 return (seconds, failoverTask is { IsCompletedSuccessfully: true } ? failoverTask.Result : null);
@@ -301,6 +307,8 @@ internal sealed class LoadRunner
                 _progress.EndLine();
                 Volatile.Write(ref _phase, Measuring);
                 measureStart = now; // the interval drained at this tick was the warm-up's last
+                _cpuAtMeasureStart = Environment.CpuUsage.TotalTime;
+                _rss.MarkStart();
                 failoverTask = _failover?.RunAsync();
             }
         }
@@ -333,12 +341,13 @@ internal sealed class LoadRunner
             Latency = LatencySummary.From(byKind.Count == 1 ? byKind[0].Kind : "all", total, seconds),
             ByKind = byKind,
             Connect = _options.Workload == Workload.Sessions ? LatencySummary.From("connect", _connect.Total, Math.Max(_connectSeconds, 1e-9)) : null,
+            ClientCores = Math.Round(_clientCpuSeconds / seconds, 2),
             Errors = Interlocked.Read(ref _errors),
             ErrorsByType = new SortedDictionary<string, long>(_errorsByType),
             WatchEvents = Interlocked.Read(ref _watchEvents),
             ConnectionsPerServer = clients.GroupBy(c => c.ConnectedServer ?? "none").OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Count()),
-            ServerMemory = _rss.Result(),
+            ServerMemory = _rss.Result(seconds),
             Failover = failover,
             StartedAt = startedAt,
         };

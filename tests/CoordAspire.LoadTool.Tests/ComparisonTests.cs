@@ -50,6 +50,17 @@ public class ComparisonTests
     }
 
     [Fact]
+    public void Server_cpu_per_operation_adds_up_the_servers()
+    {
+        var report = ReportTests.Sample("x", "set", 1, 20_000) with
+        {
+            ServerMemory = [new ProcessMemory(1, 100, 100, 0.5), new ProcessMemory(2, 100, 100, 0.25), new ProcessMemory(3, 100, 100, 0.25)],
+        };
+        Assert.Equal(50, Comparison.CpuMicrosPerOperation(report)!.Value, 6);   // 1 core for 20,000 sets/s
+        Assert.Null(Comparison.CpuMicrosPerOperation(ReportTests.Sample("x", "set", 1, 20_000)));
+    }
+
+    [Fact]
     public void Metrics_without_reports_are_left_out() =>
         Assert.DoesNotContain(Comparison.Compare(Reports, "apache", "coordaspire"), r => r.Metric.Name == "gets/s");
 

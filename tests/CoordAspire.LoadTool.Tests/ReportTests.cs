@@ -75,6 +75,14 @@ public class ReportTests
     public void Rss_lines_parse(string line, long? kb) => Assert.Equal(kb, RssSampler.ParseKb(line));
 
     [Fact]
+    public void Cpu_ticks_are_utime_plus_stime_even_with_spaces_in_the_name()
+    {
+        const string stat = "4990 (dotnet (x) y) S 1 4990 4990 0 -1 4194560 52016 0 0 0 1234 567 0 0 20 0 17 0 123456 3000000000 30000";
+        Assert.Equal(1234 + 567, RssSampler.ParseCpuTicks(stat));
+        Assert.Null(RssSampler.ParseCpuTicks("1 (x) S 1 2"));
+    }
+
+    [Fact]
     public void This_process_has_a_resident_size()
     {
         if (!OperatingSystem.IsLinux())
@@ -83,6 +91,7 @@ public class ReportTests
         }
 
         Assert.True(RssSampler.Read(Environment.ProcessId) > 1000);
+        Assert.True(RssSampler.ReadCpuTicks(Environment.ProcessId) > 0);
     }
 
     internal static LoadReport Sample(string label, string workload, int round, double throughput, double? gapMs = null, double rssMb = 140) => new()
