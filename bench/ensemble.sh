@@ -67,11 +67,14 @@ start() {
         echo "server.$j=127.0.0.1:$(quorum_port $j):$(election_port $j);127.0.0.1:$(client_port $j)"
       done
     } > "$d/zoo.cfg"
+    # Each server runs in an empty directory of its own: the Node's host watches its working directory (appsettings
+    # reload), and a dataDir below it would turn every txn log write into file-change events to read.
+    mkdir -p "$d/cwd"
     if [ "$kind" = apache ]; then
-      (cd "$d" && exec nohup java "-Xmx${JAVA_HEAP:-512m}" -Dzookeeper.log.dir="$d" -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+      (cd "$d/cwd" && exec nohup java "-Xmx${JAVA_HEAP:-512m}" -Dzookeeper.log.dir="$d" -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
         -cp "$classpath" org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg" > "$d/out.log" 2>&1 < /dev/null) &
     else
-      (cd "$d" && exec nohup dotnet "$node_dll" "$d/zoo.cfg" > "$d/out.log" 2>&1 < /dev/null) &
+      (cd "$d/cwd" && exec nohup dotnet "$node_dll" "$d/zoo.cfg" > "$d/out.log" 2>&1 < /dev/null) &
     fi
     echo $! > "$d/pid"
     echo $! > "$base/pid-$(client_port $i)"

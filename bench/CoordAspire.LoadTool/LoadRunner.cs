@@ -67,7 +67,7 @@ internal sealed class LoadRunner
             await SetupAsync(clients[0]);
             var workers = clients.SelectMany((c, i) => Enumerable.Range(0, _options.InFlight).Select(s => new Worker(c, i, s))).ToArray();
             var running = workers.Select(w => Task.Run(() => WorkAsync(w))).ToArray();
-            var (seconds, failover) = await DriveAsync();
+            var (seconds, failover) = await DriveAsync(Task.WhenAll(running));
             await Task.WhenAll(running);
             var report = Report(startedAt, seconds, clients, failover);
             if (_options.Cleanup)
@@ -239,7 +239,7 @@ internal sealed class LoadRunner
 
     /// <summary>Warm-up, then measurement until the duration, the count, the end of the failover window or Ctrl+C;
     /// prints a line every second. Returns the seconds measured.</summary>
-    private async Task<(double Seconds, FailoverResult? Failover)> DriveAsync()
+    private async Task<(double Seconds, FailoverResult? Failover)> DriveAsync(Task workersDone)
     {
         var all = LatencyRecorder.NewHistogram();
         long runStart = Stopwatch.GetTimestamp();
@@ -279,6 +279,12 @@ internal sealed class LoadRunner
             if (stopping)
             {
                 Volatile.Write(ref _phase, Stopped);
+                if (_options.Count is not null && measuring)
+                {
+                    // A count is a count: the operations still in flight were issued within it, so wait for them.
+                    await workersDone;
+                    now = Stopwatch.GetTimestamp();
+                }
             }
 
             // What completed during warm-up is dropped with the interval that crosses into the measurement.
