@@ -9,7 +9,7 @@
 #   --rounds N        rounds of A B (default 2)
 #   --duration S      measured seconds per workload (default 20)
 #   --warmup S        unmeasured seconds before each (default 5)
-#   --workloads LIST  default "sync-set create set get mixed watch ephemeral sessions failover" (failover always last)
+#   --workloads LIST  default "sync-set set get mixed watch ephemeral sessions create failover" (failover always last)
 #   --out DIR         where the reports go (default artifacts/side-by-side/DATE)
 #   --publish         write the table, the machine and the plot into docs/performance.md and docs/performance.png
 #   --quick           a smoke run: 1 round, 3 s per workload, 1 s warm-up
@@ -22,7 +22,7 @@ repo=$(pwd)
 command_line="bench/side-by-side.sh $*"
 
 rounds=2 duration=20 warmup=5 publish=0
-workloads="sync-set create set get mixed watch ephemeral sessions failover"
+workloads="sync-set set get mixed watch ephemeral sessions create failover"
 out="artifacts/side-by-side/$(date -u +%Y%m%dT%H%M%SZ)"
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -39,14 +39,16 @@ public class ComparisonTests
     }
 
     [Fact]
-    public void Memory_is_per_round_the_mean_of_each_servers_peak()
+    public void Memory_is_per_round_the_mean_of_each_servers_peak_under_fixed_size_data()
     {
-        var rss = Row("RSS per server (peak)");
-        // Round 1: pids 101 (140, 140) and 201 (150, 150) over set and failover → (140 + 150) / 2 = 145; round 2: 155.
+        var rss = Row("RSS per server (peak, fixed-size data)");
+        // Round 1, set: pids 101 (140) and 201 (150) → 145; round 2: 150 and 160 → 155. Failover does not count.
         Assert.Equal([145.0, 155.0], rss.Baseline);
-        // Round 1: set 40/50 and failover 140/150 (the samples's default) → 145; round 2: 50/60 → 55.
-        Assert.Equal([145.0, 55.0], rss.Candidate);
+        Assert.Equal([45.0, 55.0], rss.Candidate);
         Assert.Equal("≤ ⅓", rss.Metric.TargetText);
+
+        var withCreate = Comparison.Compare([.. Reports, ReportTests.Sample("coordaspire", "create", 1, 50_000, rssMb: 400)], "apache", "coordaspire");
+        Assert.Equal([45.0, 55.0], withCreate.Single(r => r.Metric.Name.StartsWith("RSS", StringComparison.Ordinal)).Candidate);
     }
 
     [Fact]
