@@ -112,6 +112,12 @@ run_workload() {
     say "  $workload failed on $target (the progress lines: $out/$target-$round.progress)"
   fi
   sed 's/^/    /' "$text" >&2
+  # Each server's own account (mntr: latencies, fsync times, ...), for a closer look afterwards.
+  for server in ${servers//,/ }; do
+    port=${server##*:}
+    echo "== 127.0.0.1:$port"
+    timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf mntr >&3 && cat <&3" 2>/dev/null || true
+  done > "$out/reports/$target-$round-$workload.mntr"
 }
 
 trap 'bench/ensemble.sh stop "$ensemble_dir" >/dev/null 2>&1 || true' EXIT
@@ -156,7 +162,7 @@ plot "$out/ratios.dat" using 2:xtic(1) title "CoordAspire: ours / Apache for thr
      "" using 0:3 with points pt 9 ps 2 lc rgb "#c0392b" title "target", \
      1 with lines dt 2 lc rgb "black" title "parity"
 GP
-fifi
+fi
 
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`$command_line\` ($rounds round(s) of Apache ZooKeeper then CoordAspire;"
