@@ -19,7 +19,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
-command_line="bench/side-by-side.sh $*"
+command_line="$(for v in PORT_OFFSET CONNECTIONS IN_FLIGHT VALUE_SIZE SESSIONS FAILOVER_IN_FLIGHT TICK_TIME INIT_LIMIT SYNC_LIMIT JAVA_HEAP; do
+  if [ -n "${!v:-}" ]; then printf '%s=%s ' "$v" "${!v}"; fi; done)bench/side-by-side.sh $*"
 
 rounds=2 duration=20 warmup=5 publish=0
 workloads="sync-set set get mixed watch ephemeral sessions create failover"
