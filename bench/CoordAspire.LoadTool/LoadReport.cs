@@ -71,6 +71,10 @@ internal sealed record LoadReport
     /// the servers, the part of it the servers could not have.</summary>
     public double ClientCores { get; init; }
 
+    /// <summary>The machine's 1-minute load average when the measurement started and when it ended (Linux), so a run
+    /// disturbed by other work on the machine shows.</summary>
+    public double[] LoadAverage { get; init; } = [];
+
     public long Errors { get; init; }
 
     public IReadOnlyDictionary<string, long> ErrorsByType { get; init; } = new Dictionary<string, long>();
@@ -94,6 +98,26 @@ internal sealed record LoadReport
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The first field of /proc/loadavg, or null elsewhere.</summary>
+    public static double? ReadLoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return double.TryParse(text.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double load)
+                ? load
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     public static LoadReport FromJson(string json) =>
         JsonSerializer.Deserialize<LoadReport>(json, Json) ?? throw new FormatException("empty report");
@@ -136,6 +160,11 @@ internal sealed record LoadReport
         if (ServerMemory.Count > 0)
         {
             text.AppendLine("  server RSS  " + string.Join(", ", ServerMemory.Select(m => FormattableString.Invariant($"pid {m.Pid}: peak {m.PeakMb:0} MB, end {m.LastMb:0} MB, {m.Cores:0.00} cores"))));
+        }
+
+        if (LoadAverage.Length == 2)
+        {
+            text.AppendLine(FormattableString.Invariant($"  machine     1-minute load average {LoadAverage[0]:0.00} at the start of the measurement, {LoadAverage[1]:0.00} at its end"));
         }
 
         if (Failover is { } f)

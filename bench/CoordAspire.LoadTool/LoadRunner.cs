@@ -32,6 +32,8 @@ internal sealed class LoadRunner
     private double _connectSeconds;
     private TimeSpan _cpuAtMeasureStart;
     private double _clientCpuSeconds;
+    private double? _loadAtStart;
+    private double? _loadAtEnd;
 
     public LoadRunner(LoadOptions options, ProgressPrinter progress)
     {
@@ -251,6 +253,7 @@ internal sealed class LoadRunner
             measureStart = runStart;
             _cpuAtMeasureStart = Environment.CpuUsage.TotalTime;
             _rss.MarkStart();
+            _loadAtStart = LoadReport.ReadLoadAverage();
         }
 
         Task<FailoverResult>? failoverTask = null;
@@ -303,6 +306,7 @@ internal sealed class LoadRunner
             {
                 _clientCpuSeconds = (Environment.CpuUsage.TotalTime - _cpuAtMeasureStart).TotalSeconds;
                 _rss.MarkStop();
+                _loadAtEnd = LoadReport.ReadLoadAverage();
                 _progress.EndLine();
                 double seconds = measuring ? Stopwatch.GetElapsedTime(measureStart, now).TotalSeconds : 0;
                 return (seconds, failoverTask is { IsCompletedSuccessfully: true } ? failoverTask.Result : null);
@@ -315,6 +319,7 @@ internal sealed class LoadRunner
                 measureStart = now; // the interval drained at this tick was the warm-up's last
                 _cpuAtMeasureStart = Environment.CpuUsage.TotalTime;
                 _rss.MarkStart();
+                _loadAtStart = LoadReport.ReadLoadAverage();
                 failoverTask = _failover?.RunAsync();
             }
         }
@@ -348,6 +353,7 @@ internal sealed class LoadRunner
             ByKind = byKind,
             Connect = _options.Workload == Workload.Sessions ? LatencySummary.From("connect", _connect.Total, Math.Max(_connectSeconds, 1e-9)) : null,
             ClientCores = Math.Round(_clientCpuSeconds / seconds, 2),
+            LoadAverage = _loadAtStart is double a && _loadAtEnd is double b ? [a, b] : [],
             Errors = Interlocked.Read(ref _errors),
             ErrorsByType = new SortedDictionary<string, long>(_errorsByType),
             WatchEvents = Interlocked.Read(ref _watchEvents),
