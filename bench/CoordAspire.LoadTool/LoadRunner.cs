@@ -309,6 +309,11 @@ internal sealed class LoadRunner
                 _loadAtEnd = LoadReport.ReadLoadAverage();
                 _progress.EndLine();
                 double seconds = measuring ? Stopwatch.GetElapsedTime(measureStart, now).TotalSeconds : 0;
+                if (failoverTask is { IsFaulted: true })
+                {
+                    await failoverTask; // no leader found, or the kill command failed: the run has no result
+                }
+
                 return (seconds, failoverTask is { IsCompletedSuccessfully: true } ? failoverTask.Result : null);
             }
 
