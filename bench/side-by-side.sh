@@ -98,7 +98,7 @@ note_load() { loads+=("$(cut -d' ' -f1 /proc/loadavg)"); }
 run_workload() {
   local target=$1 round=$2 workload=$3 pids=$4
   local args=(run -s "$servers" -w "$workload" --label "$target" --round "$round" --server-pids "$pids"
-    --warmup "${warmup}s" --progress plain --json "$out/reports/$target-$round-$workload.json")
+    --warmup "${warmup}s" --progress plain --client-log info --json "$out/reports/$target-$round-$workload.json")
   case "$workload" in
     sync-set) args+=(-d "${duration}s") ;;
     sessions) args+=(-c "$sessions" -i 1 -d "${duration}s") ;;

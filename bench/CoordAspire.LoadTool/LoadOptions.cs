@@ -96,6 +96,9 @@ internal sealed record LoadOptions
     /// <summary>Progress lines: auto (rewrite one line on a terminal, a line per second otherwise), plain, none.</summary>
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
 
+    /// <summary>Show the client library's log from this level on (Information: every connection made and lost).</summary>
+    public Microsoft.Extensions.Logging.LogLevel? ClientLog { get; init; }
+
     public bool IsWrite => Workload is Workload.Create or Workload.Set or Workload.SyncSet or Workload.Ephemeral or Workload.Failover;
 }
 
@@ -139,6 +142,7 @@ internal static class LoadOptionsParser
               --round N            round number in the report (side-by-side runs)
               --json FILE          also write the report as JSON ("-": JSON on stdout instead of text)
               --progress MODE      auto | plain | none                            [auto]
+              --client-log LEVEL   the client library's log on stderr: info (connections made and lost) | warning
         """;
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
@@ -196,6 +200,7 @@ internal static class LoadOptionsParser
                 case "--round": options = options with { Round = ParseInt(arg, Value(), 0) }; break;
                 case "--json": options = options with { JsonPath = Value() }; break;
                 case "--progress": options = options with { Progress = ParseProgress(Value()) }; break;
+                case "--client-log": options = options with { ClientLog = ParseLogLevel(Value()) }; break;
                 default: throw new ArgumentException($"unknown flag {arg}");
             }
         }
@@ -303,6 +308,14 @@ internal static class LoadOptionsParser
 
     private static int[] ParsePids(string flag, string text) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => ParseInt(flag, p, 1))];
+
+    private static Microsoft.Extensions.Logging.LogLevel ParseLogLevel(string text) => text.ToLowerInvariant() switch
+    {
+        "debug" => Microsoft.Extensions.Logging.LogLevel.Debug,
+        "info" or "information" => Microsoft.Extensions.Logging.LogLevel.Information,
+        "warning" or "warn" => Microsoft.Extensions.Logging.LogLevel.Warning,
+        _ => throw new ArgumentException($"--client-log: \"{text}\" is not debug, info or warning"),
+    };
 
     private static ProgressMode ParseProgress(string text) => text.ToLowerInvariant() switch
     {

@@ -106,6 +106,7 @@ internal sealed class LoadRunner
                     ConnectTimeout = TimeSpan.FromSeconds(30),
                     PropagateTraceContext = false,
                     HostShuffleSeed = _options.Spread ? ServerPinning.SeedFor(servers, i % servers) : null,
+                    LoggerFactory = _options.ClientLog is { } level ? new ClientLog(_progress, level) : null,
                 };
                 if (_options.ReconnectDelay is { } delay)
                 {

@@ -67,6 +67,14 @@ public class LoadOptionsParserTests
     }
 
     [Fact]
+    public void The_client_log_takes_a_level()
+    {
+        Assert.Null(LoadOptionsParser.Parse([]).ClientLog);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, LoadOptionsParser.Parse(["--client-log", "info"]).ClientLog);
+        Assert.Throws<ArgumentException>(() => LoadOptionsParser.Parse(["--client-log", "loud"]));
+    }
+
+    [Fact]
     public void A_flag_without_its_value_is_refused() =>
         Assert.Throws<ArgumentException>(() => LoadOptionsParser.Parse(["-c"]));
 
