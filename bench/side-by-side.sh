@@ -13,6 +13,7 @@
 #   --out DIR         where the reports go (default artifacts/side-by-side/DATE)
 #   --publish         write the table, the machine and the plot into docs/performance.md and docs/performance.png
 #   --quick           a smoke run: 1 round, 3 s per workload, 1 s warm-up
+#   --replot DIR      no runs: the table, plot and report again from the reports of an earlier run in DIR
 #
 # Load shape (environment): CONNECTIONS (4), IN_FLIGHT (500), VALUE_SIZE (100), SESSIONS (1000), FAILOVER_IN_FLIGHT (50).
 # Ports and server settings: see bench/ensemble.sh (PORT_OFFSET, TICK_TIME, INIT_LIMIT, SYNC_LIMIT, JAVA_HEAP).
@@ -22,7 +23,7 @@ repo=$(pwd)
 command_line="$(for v in PORT_OFFSET CONNECTIONS IN_FLIGHT VALUE_SIZE SESSIONS FAILOVER_IN_FLIGHT TICK_TIME INIT_LIMIT SYNC_LIMIT JAVA_HEAP; do
   if [ -n "${!v:-}" ]; then printf '%s=%s ' "$v" "${!v}"; fi; done)bench/side-by-side.sh $*"
 
-rounds=2 duration=20 warmup=5 publish=0
+rounds=2 duration=20 warmup=5 publish=0 replot=0
 workloads="sync-set set get mixed watch ephemeral sessions create failover"
 out="artifacts/side-by-side/$(date -u +%Y%m%dT%H%M%SZ)"
 while [ $# -gt 0 ]; do
@@ -34,7 +35,8 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift ;;
     --publish) publish=1 ;;
     --quick) rounds=1 duration=3 warmup=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --replot) replot=1 out=$2; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "side-by-side.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -91,8 +93,7 @@ describe_machine() {
   echo "| Load shape | $connections connections × $in_flight in flight, $value_size-byte values, ${duration} s measured after ${warmup} s warm-up; sync-set 1 × 1; sessions $sessions × 1; failover $connections × $failover_in_flight |"
 }
 
-loads=()
-note_load() { loads+=("$(cut -d' ' -f1 /proc/loadavg)"); }
+note_load() { cut -d' ' -f1 /proc/loadavg >> "$out/loads.txt"; }
 
 # --- the runs -----------------------------------------------------------------------------------------------------------
 run_workload() {
@@ -122,7 +123,16 @@ run_workload() {
 }
 
 trap 'bench/ensemble.sh stop "$ensemble_dir" >/dev/null 2>&1 || true' EXIT
-for round in $(seq "$rounds"); do
+if [ "$replot" = 1 ]; then
+  command_line=$(cat "$out/command.txt") rounds=$(cat "$out/rounds.txt") measured_at=$(cat "$out/measured-at.txt")
+  # shellcheck disable=SC1091
+  [ -f "$out/shape.sh" ] && . "$out/shape.sh"
+else
+  echo "$command_line" > "$out/command.txt"; echo "$rounds" > "$out/rounds.txt"
+  declare -p duration warmup connections in_flight value_size sessions failover_in_flight > "$out/shape.sh"
+  measured_at=$(date -u '+%Y-%m-%d %H:%M UTC'); echo "$measured_at" > "$out/measured-at.txt"
+fi
+for round in $( [ "$replot" = 1 ] || seq "$rounds"); do
   for target in apache coordaspire; do
     say "round $round: starting $target's ensemble"
     bench/ensemble.sh start "$target" "$ensemble_dir"
@@ -144,20 +154,20 @@ if command -v gnuplot >/dev/null; then
   gnuplot <<GP
 set terminal pngcairo size 1200,620 font "DejaVu Sans,10"
 set output "$out/ratios.png"
-set title "CoordAspire vs Apache ZooKeeper, $(date -u +%Y-%m-%d): how many times better (3-server ensembles on one machine, same run)"
+set title "CoordAspire vs Apache ZooKeeper, ${measured_at%% *}: how many times better (3-server ensembles on one machine, same run)"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.8
 set logscale y 2
-set yrange [1/32.:64]
-set ytics ("1/32" 1/32., "1/16" 1/16., "1/8" 0.125, "1/4" 0.25, "1/2" 0.5, "1" 1, "2" 2, "3" 3, "4" 4, "8" 8, "16" 16, "32" 32, "64" 64)
+set yrange [1/32.:128]
+set ytics ("1/32" 1/32., "1/16" 1/16., "1/8" 0.125, "1/4" 0.25, "1/2" 0.5, "1" 1, "2" 2, "3" 3, "4" 4, "8" 8, "16" 16, "32" 32, "64" 64, "128" 128)
 set ylabel "times better than Apache ZooKeeper (log scale; below 1: worse)"
 set xtics rotate by -30 left
 set grid ytics
 set key outside top center horizontal
 set bmargin 9
-set rmargin 12
+set rmargin 16
 plot "$out/ratios.dat" using 2:xtic(1) title "CoordAspire: ours / Apache for throughput, Apache / ours for latency, memory, failover gap" lc rgb "#3a6ea5", \
      "" using 0:2:(sprintf("%.2f", \$2)) with labels offset 0,0.8 notitle, \
      "" using 0:3 with points pt 9 ps 2 lc rgb "#c0392b" title "target", \
@@ -166,9 +176,9 @@ GP
 fi
 
 {
-  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`$command_line\` ($rounds round(s) of Apache ZooKeeper then CoordAspire;"
+  echo "Measured $measured_at by \`$command_line\` ($rounds round(s) of Apache ZooKeeper then CoordAspire;"
   echo "each cell is the median of the rounds, every round's value in brackets). 1-minute load average before the runs:"
-  echo "$(printf '%s\n' "${loads[@]}" | sort -n | head -1)–$(printf '%s\n' "${loads[@]}" | sort -n | tail -1) (2 cores: the client and the three servers share them)."
+  echo "$(sort -n "$out/loads.txt" | head -1)–$(sort -n "$out/loads.txt" | tail -1) (2 cores: the client and the three servers share them)."
   echo
   cat "$out/table.md"
   echo

@@ -77,7 +77,7 @@ internal static class Comparison
         new("server CPU per set", "set", r => CpuMicrosPerOperation(r), false, "µs"),
         new("server CPU per get", "get", r => CpuMicrosPerOperation(r), false, "µs"),
         new("failover gap", "failover", r => r.Failover?.GapMs, false, "ms", TargetAbsolute: 100),
-        new("RSS per server (peak, fixed-size data)", "*", _ => null, false, "MB", TargetRatio: 1.0 / 3),
+        new("RSS per server (peak)", "*", _ => null, false, "MB", TargetRatio: 1.0 / 3),
     ];
 
     /// <summary>The three servers' CPU time per operation (cores × 10⁶ / operations per second): what each operation

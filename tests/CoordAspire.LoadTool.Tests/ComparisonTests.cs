@@ -41,7 +41,7 @@ public class ComparisonTests
     [Fact]
     public void Memory_is_per_round_the_mean_of_each_servers_peak_under_fixed_size_data()
     {
-        var rss = Row("RSS per server (peak, fixed-size data)");
+        var rss = Row("RSS per server (peak)");
         // Round 1, set: pids 101 (140) and 201 (150) → 145; round 2: 150 and 160 → 155. Failover does not count.
         Assert.Equal([145.0, 155.0], rss.Baseline);
         Assert.Equal([45.0, 55.0], rss.Candidate);
