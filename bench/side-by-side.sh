@@ -177,8 +177,9 @@ fi
 
 {
   echo "Measured $measured_at by \`$command_line\` ($rounds round(s) of Apache ZooKeeper then CoordAspire;"
-  echo "each cell is the median of the rounds, every round's value in brackets). 1-minute load average before the runs:"
-  echo "$(sort -n "$out/loads.txt" | head -1)–$(sort -n "$out/loads.txt" | tail -1) (2 cores: the client and the three servers share them)."
+  echo "each cell is the median of the rounds, every round's value in brackets). 1-minute load average before each workload:"
+  echo "$(sort -n "$out/loads.txt" | head -1)–$(sort -n "$out/loads.txt" | tail -1) (it counts the servers' and the tool's own threads too; 2 cores:"
+  echo "the client and the three servers share them)."
   echo
   cat "$out/table.md"
   echo
