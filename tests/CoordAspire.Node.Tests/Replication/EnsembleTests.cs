@@ -256,6 +256,34 @@ public sealed class EnsembleTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task An_observer_serves_reads_and_forwards_writes_but_never_votes()
+    {
+        await using var ensemble = await EnsembleUnderTest.StartAsync(voters: 3, observers: 1);
+        var observer = ensemble.Members.Single(m => m.IsObserver);
+        Assert.Equal("observer", await observer.ModeAsync());
+
+        await using (var client = await ZooKeeperClient.ConnectAsync(observer.ConnectString, Options))
+        {
+            await client.CreateAsync("/via-observer", Encoding.UTF8.GetBytes("o"));
+            Assert.Equal("o", Encoding.UTF8.GetString((await client.GetDataAsync("/via-observer")).Data));
+        }
+
+        // Two voters down: the observer cannot make a quorum with the third, so nobody serves.
+        var leader = await ensemble.WaitForLeaderAsync();
+        foreach (var voter in ensemble.Members.Where(m => !m.IsObserver && m != leader).ToArray())
+        {
+            await EnsembleUnderTest.KillAsync(voter);
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (await leader.ModeAsync() is not null || await observer.ModeAsync() is not null)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), "a voter and an observer kept serving without a quorum of voters");
+            await Task.Delay(100);
+        }
+    }
+
     private static async Task WriteUntilStoppedAsync(string connectString, string prefix, ConcurrentQueue<string> acknowledged, Action<long> onSuccess, CancellationToken stop)
     {
         // Reconnect at once: the Java client's habit of waiting up to a second (and ours, by default) would be most
