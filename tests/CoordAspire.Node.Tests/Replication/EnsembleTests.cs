@@ -58,6 +58,15 @@ public sealed class EnsembleTests(ITestOutputHelper output)
             }
         }
 
+        // zkServer.sh status, ours: the mode from the member's own zoo.cfg.
+        foreach (var member in ensemble.Members)
+        {
+            var status = await ProcessRunner.RunAsync("dotnet", [CoordAspireNodeServer.ProgramPath, "status", member.ConfigPath], null, TimeSpan.FromSeconds(30));
+            Assert.True(status.ExitCode == 0, status.ToString());
+            Assert.Equal([member == leader ? "Mode: leader" : "Mode: follower"], status.StdoutLines.Where(l => l.Length > 0));
+            Assert.Contains($"Client port found: {member.ClientPort}.", status.Stderr, StringComparison.Ordinal);
+        }
+
         output.WriteLine($"leader: {leader}");
     }
 
