@@ -166,7 +166,7 @@ public sealed class EnsembleTests(ITestOutputHelper output)
         var refused = Stopwatch.StartNew();
         while (await leader.ModeAsync() is not null)
         {
-            Assert.True(refused.Elapsed < TimeSpan.FromSeconds(10), "the leader kept serving without a quorum");
+            Assert.True(refused.Elapsed < TimeSpan.FromSeconds(20), "the leader kept serving without a quorum");
             await Task.Delay(50);
         }
 
@@ -288,7 +288,7 @@ public sealed class EnsembleTests(ITestOutputHelper output)
         var deadline = Stopwatch.StartNew();
         while (await leader.ModeAsync() is not null || await observer.ModeAsync() is not null)
         {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), "a voter and an observer kept serving without a quorum of voters");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "a voter and an observer kept serving without a quorum of voters");
             await Task.Delay(100);
         }
     }
