@@ -3,9 +3,9 @@ using CoordAspire.Protocol.Records;
 
 namespace CoordAspire.Database.Tree;
 
-// What the storage layer needs from the tree: loading a snapshot node by node (DataTree.deserialize) and the
-// parent-before-child walk that writing one follows (DataTree.serializeNode). The snapshot format itself lives in
-// CoordAspire.Storage; here is only the tree's side of it.
+// What the storage layer needs from the tree to load a snapshot node by node (DataTree.deserialize), and a
+// parent-before-child walk in ZooKeeper's own order (DataTree.serializeNode). The snapshot format itself lives in
+// CoordAspire.Storage; here is only the tree's side of it. Writing a snapshot takes DataTree.Snapshot.cs instead.
 public sealed partial class DataTree
 {
     /// <summary>
@@ -89,8 +89,9 @@ public sealed partial class DataTree
 
     /// <summary>
     /// Every path, each parent before its children (a depth-first walk from the root, children in ordinal order so
-    /// that the same tree always gives the same list). A snapshot is written in this order because loading one
-    /// needs every parent before its children.
+    /// that the same tree always gives the same list), on the thread that applies transactions. Snapshots no
+    /// longer use it (it builds a string per znode; see <see cref="CopyNodesTo"/>); it stays for tools that want a
+    /// stable listing.
     /// </summary>
     public List<string> PathsParentFirst()
     {

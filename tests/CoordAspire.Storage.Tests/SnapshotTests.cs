@@ -234,7 +234,7 @@ public sealed class SnapshotTests
             // The request loop: a few nodes of the snapshot, then a batch of transactions, and again.
             using var writer = dataDir.BeginSnapshot(live.Tree, live.Sessions);
             dataDir.TxnLog.RollLog();
-            while (!writer.WriteChunk(live.Tree, chunk))
+            while (!writer.WriteChunk(chunk))
             {
                 for (int i = random.Next(4); i > 0; i--)
                 {
@@ -278,7 +278,7 @@ public sealed class SnapshotTests
         live.Varied();
         using (var writer = SnapshotWriter.Begin(dir.Path, live.Tree, live.Sessions))
         {
-            writer.WriteChunk(live.Tree, 5);
+            writer.WriteChunk(5);
         }
 
         Assert.Empty(Directory.GetFiles(dir.Path));

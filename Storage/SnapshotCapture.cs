@@ -1,0 +1,245 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using CoordAspire.Database.Tree;
+using CoordAspire.Protocol.Jute;
+
+namespace CoordAspire.Storage;
+
+/// <summary>
+/// What a fuzzy snapshot captures on the thread that applies transactions, and the serialisation of it that runs on
+/// another thread: the body of a snapshot (<see cref="FileSnap"/>: sessions, ACL map, nodes, the "/" that ends them).
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Take"/>, on the loop thread, copies only references: the last applied zxid, the sessions, and every
+/// (path, node) pair of the node map (<see cref="DataTree.CopyNodesTo"/>) into an array kept from the previous
+/// snapshot. Everything else happens later on the snapshot's own thread, which reads only what
+/// <c>DataTree.Snapshot.cs</c> says is safe to read while the loop keeps applying transactions (and why the result,
+/// replayed from <see cref="Zxid"/>, converges).
+/// </para>
+/// <para>
+/// Off the loop, <see cref="Prepare"/> orders the nodes parent before child, which is all that loading a snapshot
+/// needs (<c>DataTree.deserialize</c> looks each parent up). ZooKeeper walks its tree depth first; sorting the paths
+/// would do too, but both cost far more than a counting sort by depth (the number of '/'), which is stable, so
+/// siblings keep the node map's order. The same pass gives each node its ACL id (<see cref="AclMap"/>). The map must
+/// come before the nodes in the file and name every id they use (Apache ZooKeeper's <c>convertLong</c> fails on an
+/// unknown id), so ids are fixed here, before any node is written, and each node is written with the id of the ACL
+/// it had at that moment. An ACL changed after the capture is set again by replaying its setACL (&gt; zxid).
+/// </para>
+/// </remarks>
+public sealed class SnapshotCapture : IDisposable
+{
+    // The capture array of the last finished snapshot, emptied, so that the next capture writes into memory that is
+    // already mapped instead of faulting in 16 MB of fresh pages on the loop thread.
+    private static KeyValuePair<string, DataNode>[]? s_spareNodes;
+
+    private readonly AclMap _acls = new();
+    private KeyValuePair<string, DataNode>[] _nodes;
+    private int[] _order = [];
+    private long[] _aclIds = [];
+    private int _next;
+    private bool _prepared;
+
+    private SnapshotCapture(long zxid, KeyValuePair<long, int>[] sessions, KeyValuePair<string, DataNode>[] nodes, int count)
+    {
+        Zxid = zxid;
+        Sessions = sessions;
+        _nodes = nodes;
+        NodeCount = count;
+    }
+
+    /// <summary>The last zxid applied at the capture: the snapshot's name, and where replay resumes (after it).</summary>
+    public long Zxid { get; }
+
+    /// <summary>Session id → timeout, as at the capture.</summary>
+    public IReadOnlyList<KeyValuePair<long, int>> Sessions { get; }
+
+    /// <summary>Nodes captured, every one of which the snapshot holds.</summary>
+    public int NodeCount { get; }
+
+    /// <summary>Nodes serialised so far.</summary>
+    public int NodesWritten => _next;
+
+    /// <summary>True once every captured node is serialised.</summary>
+    public bool AllNodesWritten => _next == NodeCount;
+
+    /// <summary>
+    /// Captures <paramref name="tree"/> as of its last processed zxid, with <paramref name="sessions"/> (id →
+    /// timeout). Call on the thread that applies transactions; the rest may run on any one other thread.
+    /// </summary>
+    public static SnapshotCapture Take(DataTree tree, IEnumerable<KeyValuePair<long, int>> sessions)
+    {
+        var sessionArray = sessions.ToArray();
+        int count = tree.NodeCount;
+        var nodes = Interlocked.Exchange(ref s_spareNodes, null);
+        if (nodes is null || nodes.Length < count)
+        {
+            // Room to grow, so that a growing tree does not need a new array at every snapshot.
+            nodes = new KeyValuePair<string, DataNode>[count + (count / 8) + 16];
+        }
+
+        int copied = tree.CopyNodesTo(nodes);
+        return new SnapshotCapture(tree.LastProcessedZxid, sessionArray, nodes, copied);
+    }
+
+    /// <summary>
+    /// Orders the nodes parent before child and fixes their ACL ids (see the remarks). Off the loop thread; done
+    /// once, by the first of <see cref="WritePrefix"/> or <see cref="WriteNodes"/> if not called.
+    /// </summary>
+    public void Prepare()
+    {
+        if (_prepared)
+        {
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(_nodes.Length == 0 && NodeCount > 0, this);
+        int n = NodeCount;
+        var depths = ArrayPool<int>.Shared.Rent(n);
+        _order = ArrayPool<int>.Shared.Rent(n);
+        _aclIds = ArrayPool<long>.Shared.Rent(n);
+        try
+        {
+            // Depth 0 is the root alone ("/" has a slash but no parent); "/a" is 1, "/a/b" 2.
+            int maxDepth = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var (path, node) = _nodes[i];
+                int depth = path.Length == 1 ? 0 : path.AsSpan().Count('/');
+                depths[i] = depth;
+                maxDepth = Math.Max(maxDepth, depth);
+                _aclIds[i] = _acls.IdOf(node.Acl);
+            }
+
+            // Counting sort: where each depth starts, then every index in its depth's place, in map order.
+            var starts = new int[maxDepth + 2];
+            for (int i = 0; i < n; i++)
+            {
+                starts[depths[i] + 1]++;
+            }
+
+            for (int d = 1; d < starts.Length; d++)
+            {
+                starts[d] += starts[d - 1];
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                _order[starts[depths[i]]++] = i;
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(depths);
+        }
+
+        _prepared = true;
+    }
+
+    /// <summary>
+    /// Writes what comes before the nodes (<c>SerializeUtils.serializeSnapshot</c>, then <c>DataTree.serialize</c>):
+    /// the sessions, then the ACL map.
+    /// </summary>
+    public void WritePrefix(IBufferWriter<byte> output)
+    {
+        Prepare();
+        var writer = new JuteWriter(output);
+        writer.WriteInt(Sessions.Count);
+        foreach (var (id, timeout) in Sessions)
+        {
+            writer.WriteLong(id);
+            writer.WriteInt(timeout);
+        }
+
+        _acls.Write(writer);
+    }
+
+    /// <summary>
+    /// Serialises the next nodes, parent before child: at most <paramref name="maxNodes"/>, and no more once about
+    /// <paramref name="maxBytes"/> are written. Returns <see cref="AllNodesWritten"/>. Each is <c>DataTree.serializeNodeData</c>: the path
+    /// ("" for the root), then DataNode { data, ACL id, StatPersisted }, with the fields read as they are now.
+    /// </summary>
+    public bool WriteNodes(IBufferWriter<byte> output, int maxNodes, int maxBytes)
+    {
+        Prepare();
+        long written = 0;
+        int end = (int)Math.Min((long)_next + Math.Max(maxNodes, 1), NodeCount);
+        while (_next < end && written < maxBytes)
+        {
+            int index = _order[_next];
+            var (path, node) = _nodes[index];
+
+            // One read of the data reference: the loop may replace it meanwhile, and length and bytes must agree.
+            byte[]? data = node.Data;
+            var stat = node.ReadStatPersistedFuzzy();
+            int dataLength = data?.Length ?? 0;
+            var span = output.GetSpan(4 + Encoding.UTF8.GetMaxByteCount(path.Length) + 4 + dataLength + 8 + FileSnap.StatPersistedSize);
+            int pathLength = path.Length == 1 ? 0 : Encoding.UTF8.GetBytes(path, span[4..]);
+            BinaryPrimitives.WriteInt32BigEndian(span, pathLength);
+            int at = 4 + pathLength;
+            BinaryPrimitives.WriteInt32BigEndian(span[at..], data is null ? -1 : dataLength);
+            at += 4;
+            if (data is { Length: > 0 })
+            {
+                data.CopyTo(span[at..]);
+                at += dataLength;
+            }
+
+            BinaryPrimitives.WriteInt64BigEndian(span[at..], _aclIds[index]);
+            WriteStat(span[(at + 8)..], stat);
+            int size = at + 8 + FileSnap.StatPersistedSize;
+            output.Advance(size);
+            written += size;
+            _next++;
+        }
+
+        return AllNodesWritten;
+    }
+
+    /// <summary>The end of the nodes: the path "/" (<c>DataTree.serialize</c>).</summary>
+    public static void WriteEnd(IBufferWriter<byte> output) => new JuteWriter(output).WriteString("/");
+
+    /// <summary>
+    /// Lets go of the captured nodes; the capture array, emptied, is kept for the next snapshot. Call from the
+    /// thread that serialised, once it is done.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_nodes.Length == 0)
+        {
+            return;
+        }
+
+        // Emptied here, off the loop, so that no deleted node stays reachable and the next capture starts clean.
+        Array.Clear(_nodes, 0, NodeCount);
+        var spare = _nodes;
+        _nodes = [];
+        var previous = Volatile.Read(ref s_spareNodes);
+        if (previous is null || previous.Length < spare.Length)
+        {
+            Interlocked.CompareExchange(ref s_spareNodes, spare, previous);
+        }
+
+        if (_order.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(_order);
+            ArrayPool<long>.Shared.Return(_aclIds);
+            _order = [];
+            _aclIds = [];
+        }
+    }
+
+    private static void WriteStat(Span<byte> span, in Protocol.Records.StatPersisted stat)
+    {
+        BinaryPrimitives.WriteInt64BigEndian(span, stat.Czxid);
+        BinaryPrimitives.WriteInt64BigEndian(span[8..], stat.Mzxid);
+        BinaryPrimitives.WriteInt64BigEndian(span[16..], stat.Ctime);
+        BinaryPrimitives.WriteInt64BigEndian(span[24..], stat.Mtime);
+        BinaryPrimitives.WriteInt32BigEndian(span[32..], stat.Version);
+        BinaryPrimitives.WriteInt32BigEndian(span[36..], stat.Cversion);
+        BinaryPrimitives.WriteInt32BigEndian(span[40..], stat.Aversion);
+        BinaryPrimitives.WriteInt64BigEndian(span[44..], stat.EphemeralOwner);
+        BinaryPrimitives.WriteInt64BigEndian(span[52..], stat.Pzxid);
+    }
+}
