@@ -48,6 +48,9 @@ internal sealed partial class DurableLog : IDisposable
         long started = Environment.TickCount64;
         long zxid = _dataDirectory.Restore(processor.Tree, processor.Sessions, processor.Now.ElapsedMs);
         processor.Restored();
+
+        // Before the loop starts: the first snapshot's capture then finds its array ready.
+        SnapshotCapture.Reserve(processor.Tree.NodeCount);
         Log.Restored(_logger, zxid, processor.Tree.NodeCount, processor.Sessions.Count, Environment.TickCount64 - started, _dataDirectory.SnapDir);
     }
 

@@ -284,6 +284,40 @@ public sealed class SnapshotTests
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public async Task A_snapshot_abandoned_while_its_thread_writes_is_never_renamed_into_place_unless_it_already_was(int delayMs)
+    {
+        // What a TRUNC or SNAP from a leader needs: once Abandon returns, no snapshot of the old tree can appear.
+        using var dir = new TempDirectory();
+        var live = new Workload();
+        for (int i = 0; i < 5_000; i++)
+        {
+            live.Create($"/n{i}", new byte[100]);
+        }
+
+        var writer = SnapshotWriter.Begin(dir.Path, live.Tree, live.Sessions, new SnapshotWriterOptions { Fsync = false, WriteSize = 4096 });
+        var completing = writer.CompleteAsync();
+        await Task.Delay(delayMs);
+        bool abandoned = writer.Abandon();
+        bool renamed = File.Exists(writer.FinalPath);
+        try
+        {
+            await completing;
+            Assert.False(abandoned, "abandoned, yet the snapshot was completed");
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.True(abandoned);
+            Assert.False(renamed);
+        }
+
+        Assert.Equal(!abandoned, File.Exists(writer.FinalPath));
+        Assert.Empty(Directory.GetFiles(dir.Path, SnapshotWriter.TempPrefix + "*"));
+    }
+
     /// <summary>snapshot.0, transactions, a snapshot, more, a second snapshot, more; the log rolled at each.</summary>
     internal static Workload BuildWithTwoSnapshots(string path, out SnapshotInfo older, out SnapshotInfo newer)
     {
