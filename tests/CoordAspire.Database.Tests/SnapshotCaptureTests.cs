@@ -63,6 +63,23 @@ public class SnapshotCaptureTests
         Assert.Equal(0x42, node.ReadStatPersistedFuzzy().Pzxid);
     }
 
+    [Theory]
+    [InlineData("/a", "appears twice")]
+    [InlineData("/x/y", "unable to find parent /x of path /x/y")]
+    [InlineData("rel", "not an absolute path")]
+    public void Restoring_a_node_twice_without_its_parent_or_with_a_relative_path_is_refused_and_leaves_no_trace(string path, string error)
+    {
+        var tree = new DataTree();
+        tree.ClearForRestore();
+        var stat = new StatPersisted(1, 1, 0, 0, 0, 0, 0, 0, 1);
+        tree.RestoreNode("", [], Acls.OpenAclUnsafe, stat);
+        tree.RestoreNode("/a", [], Acls.OpenAclUnsafe, stat);
+        var e = Assert.Throws<InvalidDataException>(() => tree.RestoreNode(path, [], Acls.OpenAclUnsafe, stat));
+        Assert.Contains(error, e.Message);
+        Assert.Equal(2, tree.NodeCount);
+        Assert.Equal(["a"], tree.GetNode("/")!.Children);
+    }
+
     private static void Create(DataTree tree, long zxid, string path)
     {
         var result = tree.ProcessTxn(new TxnHeader(1, 1, zxid, 0, OpCode.Create), new CreateTxn(path, null, Acls.OpenAclUnsafe, false, -1));
