@@ -30,23 +30,22 @@ namespace CoordAspire.Storage;
 /// </remarks>
 public sealed class SnapshotCapture : IDisposable
 {
-    // The capture array of the last finished snapshot, emptied (or a bigger one made ready off the loop), so that
-    // the next capture writes into memory already mapped: allocating and faulting in 16 MB of fresh pages on the loop
-    // thread, or a GC that allocation sets off, costs 30-140 ms where the copy itself takes 5.
-    private static KeyValuePair<string, DataNode>[]? s_spareNodes;
+    // The arrays of the last finished snapshot, emptied (or bigger ones made ready off the loop), so that the next
+    // capture writes into memory already mapped: allocating and faulting in 16 MB of fresh pages on the loop thread,
+    // or a GC that allocation sets off, costs 30-140 ms where the copy itself takes 5. Reusing the others (ordering,
+    // ACL ids: 16 bytes per znode) spares each snapshot's thread large-object allocations and the GCs they bring.
+    private static Scratch? s_spare;
 
     private readonly AclMap _acls = new();
-    private KeyValuePair<string, DataNode>[] _nodes;
-    private int[] _order = [];
-    private long[] _aclIds = [];
+    private Scratch? _scratch;
     private int _next;
     private bool _prepared;
 
-    private SnapshotCapture(long zxid, KeyValuePair<long, int>[] sessions, KeyValuePair<string, DataNode>[] nodes, int count)
+    private SnapshotCapture(long zxid, KeyValuePair<long, int>[] sessions, Scratch scratch, int count)
     {
         Zxid = zxid;
         Sessions = sessions;
-        _nodes = nodes;
+        _scratch = scratch;
         NodeCount = count;
     }
 
@@ -73,15 +72,15 @@ public sealed class SnapshotCapture : IDisposable
     {
         var sessionArray = sessions.ToArray();
         int count = tree.NodeCount;
-        var nodes = Interlocked.Exchange(ref s_spareNodes, null);
-        if (nodes is null || nodes.Length < count)
+        var scratch = Interlocked.Exchange(ref s_spare, null);
+        if (scratch is null || scratch.Nodes.Length < count)
         {
             // Only when the tree outgrew what Reserve and the last snapshot prepared (see Dispose).
-            nodes = new KeyValuePair<string, DataNode>[SizeFor(count)];
+            scratch = new Scratch(new KeyValuePair<string, DataNode>[SizeFor(count)]);
         }
 
-        int copied = tree.CopyNodesTo(nodes);
-        return new SnapshotCapture(tree.LastProcessedZxid, sessionArray, nodes, copied);
+        int copied = tree.CopyNodesTo(scratch.Nodes);
+        return new SnapshotCapture(tree.LastProcessedZxid, sessionArray, scratch, copied);
     }
 
     /// <summary>
@@ -90,10 +89,10 @@ public sealed class SnapshotCapture : IDisposable
     /// </summary>
     public static void Reserve(int nodeCount)
     {
-        var spare = Volatile.Read(ref s_spareNodes);
-        if (spare is null || spare.Length < nodeCount)
+        var spare = Volatile.Read(ref s_spare);
+        if (spare is null || spare.Nodes.Length < nodeCount)
         {
-            Offer(Prefault(new KeyValuePair<string, DataNode>[SizeFor(nodeCount)]));
+            Offer(Scratch.Prefaulted(SizeFor(nodeCount)));
         }
     }
 
@@ -108,44 +107,41 @@ public sealed class SnapshotCapture : IDisposable
             return;
         }
 
-        ObjectDisposedException.ThrowIf(_nodes.Length == 0 && NodeCount > 0, this);
+        var scratch = _scratch;
+        ObjectDisposedException.ThrowIf(scratch is null, this);
         int n = NodeCount;
-        var depths = ArrayPool<int>.Shared.Rent(n);
-        _order = ArrayPool<int>.Shared.Rent(n);
-        _aclIds = ArrayPool<long>.Shared.Rent(n);
-        try
+        scratch.EnsureWorkArrays();
+        var nodes = scratch.Nodes;
+        var order = scratch.Order;
+        var aclIds = scratch.AclIds;
+
+        // Counting sort by depth: each node's depth (kept in order[] until the last pass needs it), how many nodes
+        // at each depth and so where each depth starts, then every index in its depth's place, in map order.
+        // Counting a path's '/' twice costs less than a third array of 4 bytes per znode.
+        int maxDepth = 0;
+        for (int i = 0; i < n; i++)
         {
-            // Depth 0 is the root alone ("/" has a slash but no parent); "/a" is 1, "/a/b" 2.
-            int maxDepth = 0;
-            for (int i = 0; i < n; i++)
-            {
-                var (path, node) = _nodes[i];
-                int depth = path.Length == 1 ? 0 : path.AsSpan().Count('/');
-                depths[i] = depth;
-                maxDepth = Math.Max(maxDepth, depth);
-                _aclIds[i] = _acls.IdOf(node.Acl);
-            }
-
-            // Counting sort: where each depth starts, then every index in its depth's place, in map order.
-            var starts = new int[maxDepth + 2];
-            for (int i = 0; i < n; i++)
-            {
-                starts[depths[i] + 1]++;
-            }
-
-            for (int d = 1; d < starts.Length; d++)
-            {
-                starts[d] += starts[d - 1];
-            }
-
-            for (int i = 0; i < n; i++)
-            {
-                _order[starts[depths[i]]++] = i;
-            }
+            var (path, node) = nodes[i];
+            int depth = Depth(path);
+            order[i] = depth;
+            maxDepth = Math.Max(maxDepth, depth);
+            aclIds[i] = checked((int)_acls.IdOf(node.Acl));
         }
-        finally
+
+        var starts = new int[maxDepth + 2];
+        for (int i = 0; i < n; i++)
         {
-            ArrayPool<int>.Shared.Return(depths);
+            starts[order[i] + 1]++;
+        }
+
+        for (int d = 1; d < starts.Length; d++)
+        {
+            starts[d] += starts[d - 1];
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            order[starts[Depth(nodes[i].Key)]++] = i;
         }
 
         _prepared = true;
@@ -171,18 +167,20 @@ public sealed class SnapshotCapture : IDisposable
 
     /// <summary>
     /// Serialises the next nodes, parent before child: at most <paramref name="maxNodes"/>, and no more once about
-    /// <paramref name="maxBytes"/> are written. Returns <see cref="AllNodesWritten"/>. Each is <c>DataTree.serializeNodeData</c>: the path
-    /// ("" for the root), then DataNode { data, ACL id, StatPersisted }, with the fields read as they are now.
+    /// <paramref name="maxBytes"/> are written. Returns <see cref="AllNodesWritten"/>. Each is
+    /// <c>DataTree.serializeNodeData</c>: the path ("" for the root), then DataNode { data, ACL id, StatPersisted },
+    /// with the fields read as they are now.
     /// </summary>
     public bool WriteNodes(IBufferWriter<byte> output, int maxNodes, int maxBytes)
     {
         Prepare();
+        var scratch = _scratch!;
         long written = 0;
         int end = (int)Math.Min((long)_next + Math.Max(maxNodes, 1), NodeCount);
         while (_next < end && written < maxBytes)
         {
-            int index = _order[_next];
-            var (path, node) = _nodes[index];
+            int index = scratch.Order[_next];
+            var (path, node) = scratch.Nodes[index];
 
             // One read of the data reference: the loop may replace it meanwhile, and length and bytes must agree.
             byte[]? data = node.Data;
@@ -200,7 +198,7 @@ public sealed class SnapshotCapture : IDisposable
                 at += dataLength;
             }
 
-            BinaryPrimitives.WriteInt64BigEndian(span[at..], _aclIds[index]);
+            BinaryPrimitives.WriteInt64BigEndian(span[at..], scratch.AclIds[index]);
             WriteStat(span[(at + 8)..], stat);
             int size = at + 8 + FileSnap.StatPersistedSize;
             output.Advance(size);
@@ -215,54 +213,37 @@ public sealed class SnapshotCapture : IDisposable
     public static void WriteEnd(IBufferWriter<byte> output) => new JuteWriter(output).WriteString("/");
 
     /// <summary>
-    /// Lets go of the captured nodes; the capture array, emptied, is kept for the next snapshot. Call from the
+    /// Lets go of the captured nodes; the arrays, the capture emptied, are kept for the next snapshot. Call from the
     /// thread that serialised, once it is done.
     /// </summary>
     public void Dispose()
     {
-        if (_nodes.Length == 0)
+        var scratch = _scratch;
+        if (scratch is null)
         {
             return;
         }
 
         // Emptied here, off the loop, so that no deleted node stays reachable and the next capture starts clean. A
         // tree that filled three quarters of the array gets a bigger one now, off the loop, for the next capture.
-        Array.Clear(_nodes, 0, NodeCount);
-        var spare = _nodes;
-        _nodes = [];
-        if (NodeCount > spare.Length / 4 * 3)
-        {
-            spare = Prefault(new KeyValuePair<string, DataNode>[SizeFor(NodeCount)]);
-        }
-
-        Offer(spare);
-
-        if (_order.Length > 0)
-        {
-            ArrayPool<int>.Shared.Return(_order);
-            ArrayPool<long>.Shared.Return(_aclIds);
-            _order = [];
-            _aclIds = [];
-        }
+        _scratch = null;
+        Array.Clear(scratch.Nodes, 0, NodeCount);
+        Offer(NodeCount > scratch.Nodes.Length / 4 * 3 ? Scratch.Prefaulted(SizeFor(NodeCount)) : scratch);
     }
+
+    /// <summary>Depth 0 is the root alone ("/" has a slash but no parent); "/a" is 1, "/a/b" 2.</summary>
+    private static int Depth(string path) => path.Length == 1 ? 0 : path.AsSpan().Count('/');
 
     /// <summary>Half as much again: a tree growing by less than that between snapshots never allocates on the loop.</summary>
     private static int SizeFor(int nodeCount) => (int)Math.Min(Array.MaxLength, nodeCount + (nodeCount / 2L) + 1024);
 
-    /// <summary>Writes every page of a fresh array, so that the page faults happen here rather than during a capture.</summary>
-    private static KeyValuePair<string, DataNode>[] Prefault(KeyValuePair<string, DataNode>[] nodes)
-    {
-        Array.Clear(nodes);
-        return nodes;
-    }
-
     /// <summary>Keeps <paramref name="spare"/> for the next capture unless a bigger one is already kept.</summary>
-    private static void Offer(KeyValuePair<string, DataNode>[] spare)
+    private static void Offer(Scratch spare)
     {
-        var previous = Volatile.Read(ref s_spareNodes);
-        if (previous is null || previous.Length < spare.Length)
+        var previous = Volatile.Read(ref s_spare);
+        if (previous is null || previous.Nodes.Length < spare.Nodes.Length)
         {
-            Interlocked.CompareExchange(ref s_spareNodes, spare, previous);
+            Interlocked.CompareExchange(ref s_spare, spare, previous);
         }
     }
 
@@ -277,5 +258,36 @@ public sealed class SnapshotCapture : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(span[40..], stat.Aversion);
         BinaryPrimitives.WriteInt64BigEndian(span[44..], stat.EphemeralOwner);
         BinaryPrimitives.WriteInt64BigEndian(span[52..], stat.Pzxid);
+    }
+
+    /// <summary>
+    /// A capture's arrays, kept from snapshot to snapshot: the (path, node) pairs, the order to write them in and their
+    /// ACL ids (ZooKeeper's ids are longs; a map of more than 2^31 ACLs is not a case), 24 bytes per znode in all.
+    /// </summary>
+    private sealed class Scratch(KeyValuePair<string, DataNode>[] nodes)
+    {
+        public KeyValuePair<string, DataNode>[] Nodes { get; } = nodes;
+
+        public int[] Order { get; private set; } = [];
+
+        public int[] AclIds { get; private set; } = [];
+
+        /// <summary>A scratch whose node array's pages are all written, so that the page faults happen here, off the loop.</summary>
+        public static Scratch Prefaulted(int length)
+        {
+            var nodes = new KeyValuePair<string, DataNode>[length];
+            Array.Clear(nodes);
+            return new Scratch(nodes);
+        }
+
+        /// <summary>Off the loop: the work arrays, the first time this scratch is used.</summary>
+        public void EnsureWorkArrays()
+        {
+            if (Order.Length < Nodes.Length)
+            {
+                Order = new int[Nodes.Length];
+                AclIds = new int[Nodes.Length];
+            }
+        }
     }
 }
