@@ -266,6 +266,45 @@ public sealed class EnsembleTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_member_that_missed_more_than_the_leaders_log_window_catches_up_by_snapshot()
+    {
+        await using var ensemble = await EnsembleUnderTest.StartAsync(3);
+        var leader = await ensemble.WaitForLeaderAsync();
+        var behind = ensemble.Members.First(m => m != leader);
+        await EnsembleUnderTest.KillAsync(behind);
+
+        // More than the 500 committed transactions a leader keeps for DIFF: the leader must send a SNAP.
+        await using (var client = await ZooKeeperClient.ConnectAsync(leader.ConnectString, Options))
+        {
+            await client.CreateAsync("/many");
+            var writes = Enumerable.Range(0, 800).Select(i => client.CreateAsync($"/many/n{i}", Encoding.UTF8.GetBytes($"v{i}")).AsTask());
+            await Task.WhenAll(writes);
+        }
+
+        await ensemble.RestartAsync(behind);
+        await ensemble.WaitUntilAllServeAsync(TimeSpan.FromSeconds(30));
+        await using (var client = await ZooKeeperClient.ConnectAsync(behind.ConnectString, Options))
+        {
+            Assert.Equal(800, (await client.GetChildrenAsync("/many")).Count);
+            Assert.Equal("v799", Encoding.UTF8.GetString((await client.GetDataAsync("/many/n799")).Data));
+        }
+
+        Assert.Contains(behind.Process!.RecentOutput, l => l.Contains("Installed the leader's snapshot", StringComparison.Ordinal));
+
+        // And it serves as a full member afterwards: writes through it reach everyone.
+        await using (var client = await ZooKeeperClient.ConnectAsync(behind.ConnectString, Options))
+        {
+            await client.CreateAsync("/after-snap");
+        }
+
+        await using (var client = await ZooKeeperClient.ConnectAsync(leader.ConnectString, Options))
+        {
+            await client.SyncAsync("/");
+            Assert.NotNull(await client.ExistsAsync("/after-snap"));
+        }
+    }
+
+    [Fact]
     public async Task An_observer_serves_reads_and_forwards_writes_but_never_votes()
     {
         await using var ensemble = await EnsembleUnderTest.StartAsync(voters: 3, observers: 1);
