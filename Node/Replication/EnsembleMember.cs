@@ -63,7 +63,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
         _serializeSnapshot = serializeSnapshot;
         _closeClientConnections = closeClientConnections;
         _logger = logger;
-        _tracing = new ZabTracing(peer.Id, coreTickMs);
+        _tracing = new ZabTracing(peer.Id, coreTickMs, logger);
         _tick = new TickWork(this);
         processor.StopServing();
     }
@@ -352,7 +352,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
                     $"The processor prepared zxid 0x{prepared.Header.Zxid:x} but the core proposed 0x{zxid:x}.");
             }
 
-            _tracing.Proposed(zxid, proposal);
+            _tracing.Proposed(zxid, proposal, _txnBuffer.WrittenSpan.Length);
         }
     }
 
