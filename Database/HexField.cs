@@ -8,10 +8,13 @@ namespace CoordAspire.Database;
 /// <c>SessionId</c>, so that one filter in the dashboard's structured logs (<c>Zxid</c> equals <c>0x100000003</c>)
 /// finds every line about that transaction on every node, with the text a span or a message shows. A struct, so
 /// nothing is formatted unless the line is written; OpenTelemetry exports it as a string attribute (its
-/// <see cref="ToString()"/>).
+/// <see cref="ToString()"/>). In a message template it is <c>{Zxid}</c>, not <c>0x{Zxid:x}</c>: it prints the 0x.
 /// </summary>
 public readonly record struct HexField(long Value) : ISpanFormattable
 {
+    /// <summary>So that a log call passes a zxid or session id as it has it.</summary>
+    public static implicit operator HexField(long value) => new(value);
+
     public override string ToString() => "0x" + Value.ToString("x", CultureInfo.InvariantCulture);
 
     public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
