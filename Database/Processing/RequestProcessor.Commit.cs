@@ -129,7 +129,7 @@ public sealed partial class RequestProcessor
                 ReplyToWrite(pending.Channel!, pending.Header, txn, rc);
                 break;
             case TxnPurpose.CreateSession:
-                Log.SessionEstablished(_logger, txn.Header.ClientId, pending.Channel!.SessionTimeout);
+                Log.SessionEstablished(_logger, txn.Header.ClientId, pending.Channel!.SessionTimeout, txn.Header.Zxid);
                 FinishSessionInit(pending.Channel, valid: true);
                 break;
             case TxnPurpose.CloseSession:

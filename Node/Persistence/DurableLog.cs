@@ -1,3 +1,4 @@
+using CoordAspire.Database;
 using CoordAspire.Database.Processing;
 using CoordAspire.Node.Configuration;
 using CoordAspire.Storage;
@@ -183,14 +184,14 @@ internal sealed partial class DurableLog : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Restored the database to zxid 0x{Zxid:x}: {Nodes} znodes, {Sessions} sessions in {Milliseconds} ms from {SnapDir}")]
-        public static partial void Restored(ILogger logger, long zxid, int nodes, int sessions, long milliseconds, string snapDir);
+        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Restored the database to zxid {Zxid}: {Nodes} znodes, {Sessions} sessions in {Milliseconds} ms from {SnapDir}")]
+        public static partial void Restored(ILogger logger, HexField zxid, int nodes, int sessions, long milliseconds, string snapDir);
 
-        [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Creating new snapshot at zxid 0x{Zxid:x}: {Nodes} znodes captured in {CaptureMs:F1} ms")]
-        public static partial void SnapshotStarted(ILogger logger, long zxid, int nodes, double captureMs);
+        [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Creating new snapshot at zxid {Zxid}: {Nodes} znodes captured in {CaptureMs:F1} ms")]
+        public static partial void SnapshotStarted(ILogger logger, HexField zxid, int nodes, double captureMs);
 
-        [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Snapshot {Path} written (zxid 0x{Zxid:x}, {Nodes} znodes, {Bytes} bytes)")]
-        public static partial void SnapshotWritten(ILogger logger, string path, long zxid, int nodes, long bytes);
+        [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Snapshot {Path} written (zxid {Zxid}, {Nodes} znodes, {Bytes} bytes)")]
+        public static partial void SnapshotWritten(ILogger logger, string path, HexField zxid, int nodes, long bytes);
 
         [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "Snapshot failed; the previous snapshot and the log still hold everything")]
         public static partial void SnapshotFailed(ILogger logger, Exception? exception);
@@ -198,14 +199,14 @@ internal sealed partial class DurableLog : IDisposable
         [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "Purged {Snapshots} snapshots and {Logs} transaction logs")]
         public static partial void Purged(ILogger logger, int snapshots, int logs);
 
-        [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Read {Count} logged transactions up to zxid 0x{LastLogged:x}; acceptedEpoch {AcceptedEpoch}, currentEpoch {CurrentEpoch}")]
-        public static partial void QuorumLogLoaded(ILogger logger, int count, long lastLogged, long acceptedEpoch, long currentEpoch);
+        [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Read {Count} logged transactions up to zxid {Zxid}; acceptedEpoch {AcceptedEpoch}, currentEpoch {CurrentEpoch}")]
+        public static partial void QuorumLogLoaded(ILogger logger, int count, HexField zxid, long acceptedEpoch, long currentEpoch);
 
-        [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "Truncating the log after zxid 0x{Zxid:x} (TRUNC from the leader)")]
-        public static partial void LogTruncated(ILogger logger, long zxid);
+        [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "Truncating the log after zxid {Zxid} (TRUNC from the leader)")]
+        public static partial void LogTruncated(ILogger logger, HexField zxid);
 
-        [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Installed the leader's snapshot at zxid 0x{Zxid:x}: {Nodes} znodes, {Sessions} sessions")]
-        public static partial void SnapshotInstalled(ILogger logger, long zxid, int nodes, int sessions);
+        [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Installed the leader's snapshot at zxid {Zxid}: {Nodes} znodes, {Sessions} sessions")]
+        public static partial void SnapshotInstalled(ILogger logger, HexField zxid, int nodes, int sessions);
 
         [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Snapshot abandoned before it was renamed into place")]
         public static partial void SnapshotAbandoned(ILogger logger);
