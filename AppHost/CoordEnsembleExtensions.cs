@@ -77,6 +77,14 @@ public static class CoordEnsembleExtensions
             .WithEnvironment("ZOO_DATA_DIR", publish ? "/data" : Path.Combine(dataRoot, $"node{id}"))
             .WithEnvironment("ZOO_4LW_COMMANDS_WHITELIST", "*")
             .WithKillCommand();
+        if (publish)
+        {
+            // In a container app a node's own name resolves to its app's ingress, not to an address of its container,
+            // so it could not bind its quorum and election ports there: listen on every address, as ZooKeeper's
+            // Kubernetes deployments do for the same reason.
+            node.WithEnvironment("ZOO_CFG_EXTRA", "quorumListenOnAllIPs=true");
+        }
+
         return node;
     }
 

@@ -47,7 +47,10 @@ catch (ZooConfigException e)
     return 2;
 }
 
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = hostArgs });
+// The content root is the program's own directory, not the working directory: the host watches its content root for
+// configuration changes, and a dataDir under the working directory (dataDir=./data, as install guides write it) would
+// make every log write and snapshot an event for that watcher (about a tenth of a core under load).
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 builder.Logging.AddSimpleConsole(options =>
 {

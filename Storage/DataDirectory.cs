@@ -214,7 +214,11 @@ public sealed class DataDirectory : IDisposable
         return path;
     }
 
-    /// <summary>Starts a fuzzy snapshot of the tree as of its last processed zxid (see <see cref="SnapshotWriter"/>).</summary>
+    /// <summary>
+    /// Starts a fuzzy snapshot of the tree as of its last processed zxid (see <see cref="SnapshotWriter"/>): on the
+    /// thread that applies transactions, this only captures references; <see cref="SnapshotWriter.CompleteAsync"/>
+    /// then writes it on a thread of its own.
+    /// </summary>
     public SnapshotWriter BeginSnapshot(DataTree tree, IEnumerable<KeyValuePair<long, int>> sessions) =>
         SnapshotWriter.Begin(SnapDir, tree, sessions, _snapshotOptions, _logger);
 
@@ -226,7 +230,6 @@ public sealed class DataDirectory : IDisposable
     public SnapshotInfo Save(DataTree tree, IEnumerable<KeyValuePair<long, int>> sessions)
     {
         using var writer = BeginSnapshot(tree, sessions);
-        writer.WriteChunk(tree, int.MaxValue);
         return writer.Complete();
     }
 

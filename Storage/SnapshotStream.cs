@@ -26,38 +26,14 @@ public static class SnapshotStream
     /// <summary>Writes the body of <paramref name="tree"/> and <paramref name="sessions"/> (id → timeout).</summary>
     public static void Write(IBufferWriter<byte> output, DataTree tree, IEnumerable<KeyValuePair<long, int>> sessions)
     {
-        var writer = new JuteWriter(output);
-        var sessionList = sessions as IReadOnlyCollection<KeyValuePair<long, int>> ?? sessions.ToList();
-        writer.WriteInt(sessionList.Count);
-        foreach (var (id, timeout) in sessionList)
+        // The very code that writes a file snapshot's body (which is what makes the two bodies equal), in one go.
+        using var capture = SnapshotCapture.Take(tree, sessions);
+        capture.WritePrefix(output);
+        while (!capture.WriteNodes(output, int.MaxValue, int.MaxValue))
         {
-            writer.WriteLong(id);
-            writer.WriteInt(timeout);
         }
 
-        // The map comes before the nodes that refer to it, so ids are assigned in a first pass, in node order, as
-        // SnapshotWriter assigns them while it writes (which is what makes the two bodies equal).
-        var paths = tree.PathsParentFirst();
-        var nodes = new DataNode[paths.Count];
-        var acls = new AclMap();
-        var aclIds = new long[paths.Count];
-        for (int i = 0; i < paths.Count; i++)
-        {
-            nodes[i] = tree.GetNode(paths[i])!;
-            aclIds[i] = acls.IdOf(nodes[i].Acl);
-        }
-
-        acls.Write(writer);
-        for (int i = 0; i < paths.Count; i++)
-        {
-            // DataTree.serializeNodeData: the root under "", then DataNode { data, acl id, StatPersisted }.
-            writer.WriteString(paths[i] == DataTree.Root ? "" : paths[i]);
-            writer.WriteBuffer(nodes[i].Data);
-            writer.WriteLong(aclIds[i]);
-            nodes[i].ToStatPersisted().Write(writer);
-        }
-
-        writer.WriteString("/");
+        SnapshotCapture.WriteEnd(output);
     }
 
     /// <summary>The body as one array (<see cref="Write"/>).</summary>

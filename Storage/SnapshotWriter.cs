@@ -1,9 +1,6 @@
-using System.Buffers;
-using System.Threading.Channels;
-using CoordAspire.Database.Tree;
-using CoordAspire.Protocol.Jute;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
 
 namespace CoordAspire.Storage;
 
@@ -13,8 +10,8 @@ public sealed record SnapshotWriterOptions
     /// <summary>fsync the snapshot (and its directory) before it counts as written.</summary>
     public bool Fsync { get; init; } = true;
 
-    /// <summary>Serialized nodes are handed to the background writer in pieces of about this size.</summary>
-    public int HandOffSize { get; init; } = 1024 * 1024;
+    /// <summary>Serialised nodes are checksummed and written to the file in pieces of about this size.</summary>
+    public int WriteSize { get; init; } = 1024 * 1024;
 }
 
 /// <summary>A snapshot that was written and renamed into place.</summary>
@@ -22,361 +19,350 @@ public sealed record SnapshotInfo(long Zxid, string Path, long Length, int NodeC
 
 /// <summary>
 /// Writes a fuzzy snapshot (format: <see cref="FileSnap"/>) without stalling the one thread that applies
-/// transactions. That thread calls <see cref="Begin"/>, then <see cref="WriteChunk"/> between batches until it
-/// returns true, then <see cref="CompleteAsync"/>; it keeps applying transactions in between.
+/// transactions, as ZooKeeper's <c>SyncRequestProcessor</c> hands its snapshot to a thread of its own. That thread
+/// calls <see cref="Begin"/>, which only captures references (<see cref="SnapshotCapture"/>), then
+/// <see cref="CompleteAsync"/>, which serialises, checksums, writes, fsyncs and renames on a dedicated thread while
+/// the caller goes back to applying transactions.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Begin captures the last applied zxid (the snapshot's name), the sessions, and the list of paths, each parent
-/// before its children. Each chunk serializes the state, as it is now, of the next nodes of that list that still
-/// exist (ZooKeeper's own snapshot also reads each node at the moment it reaches it). A node created after Begin is
-/// not written, and neither is a node whose parent was missing when the parent's turn came (it was deleted, so this
-/// node is a later re-creation): replaying the log from the snapshot's zxid creates both. Serialized nodes go to a
-/// background task that appends them to a temporary file.
+/// The file is written once, front to back, to <c>tmp.snapshot.&lt;zxid&gt;.&lt;unique&gt;</c> (a prefix ZooKeeper
+/// ignores; a restart deletes leftovers): header, sessions, ACL map, nodes parent before child, "/", then the
+/// Adler-32 of all of it and "/" (<c>SnapStream.sealStream</c>). Once fsynced it is renamed to
+/// <c>snapshot.&lt;zxid&gt;</c>, so a reader never sees a partial snapshot under that name, and the directory is
+/// fsynced so that the rename survives a crash.
 /// </para>
 /// <para>
-/// The ACL map must name every ACL the nodes refer to, and comes before them in the file. ZooKeeper writes it first
-/// and so can miss an ACL set while its nodes are being written; here ids are assigned as nodes are serialized and
-/// the map is written as it is at the END, so it always covers them. CompleteAsync, off the calling thread, writes
-/// header, sessions and ACL map to a second temporary file, copies the nodes after them under one Adler-32, seals it,
-/// fsyncs, and renames it to <c>snapshot.&lt;zxid&gt;</c> (so a reader never sees a partial snapshot under that name),
-/// then fsyncs the directory.
+/// <see cref="WriteChunk"/> serialises a few nodes on the calling thread instead, so that a test can interleave
+/// transactions with the writing deterministically; <see cref="Complete"/> finishes on the calling thread (startup,
+/// tools). One thread at a time drives a writer; <see cref="Dispose"/> may come from another while
+/// <see cref="CompleteAsync"/> runs, and abandons the snapshot: once it returns, the snapshot will not be renamed
+/// into place (unless it already was).
 /// </para>
-/// <para>Temporary files are named <c>tmp.snapshot.*</c>, a prefix ZooKeeper ignores; a restart deletes leftovers.</para>
 /// </remarks>
 public sealed class SnapshotWriter : IDisposable
 {
     public const string TempPrefix = "tmp.snapshot.";
 
-    private readonly SnapshotWriterOptions _options;
-    private readonly ILogger _logger;
-    private readonly List<string> _paths;
-    private readonly KeyValuePair<long, int>[] _sessions;
-    private readonly HashSet<string> _notWritten = new(StringComparer.Ordinal);
-    private readonly AclMap _acls = new();
-    private readonly PooledBuffer _chunk;
-    private readonly string _nodesPath;
-    private readonly string _assemblyPath;
-    private readonly FileStream _nodesFile;
-    private readonly Channel<(byte[] Array, int Length)> _handOff;
-    private readonly Task _drain;
-    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
-    private long _pendingBytes;
-    private int _next;
-    private int _written;
-    private int _state; // 0 writing chunks, 1 completing, 2 done or abandoned
+    private const int Open = 0;
+    private const int Completing = 1;
+    private const int Done = 2;
 
-    private SnapshotWriter(string snapDir, long zxid, List<string> paths, KeyValuePair<long, int>[] sessions, SnapshotWriterOptions options, ILogger logger)
+    private readonly SnapshotCapture _capture;
+    private readonly SnapshotWriterOptions _options;
+    private readonly string _tempPath;
+    private readonly long _started;
+    private readonly Lock _gate = new();
+    private PooledBuffer? _buffer;
+    private SafeFileHandle? _file;
+    private Adler32 _checksum;
+    private long _fileLength;
+    private int _state;
+    private bool _abandoned;
+    private bool _renamed;
+
+    private SnapshotWriter(string snapDir, SnapshotCapture capture, SnapshotWriterOptions options, long started)
     {
         SnapDir = snapDir;
-        Zxid = zxid;
-        _paths = paths;
-        _sessions = sessions;
+        _capture = capture;
         _options = options;
-        _logger = logger;
-        FinalPath = Path.Combine(snapDir, DataDirFiles.MakeSnapshotName(zxid));
-        string unique = $"{TempPrefix}{DataDirFiles.ToHex(zxid)}.{Guid.NewGuid():N}";
-        _nodesPath = Path.Combine(snapDir, unique + ".nodes");
-        _assemblyPath = Path.Combine(snapDir, unique);
-        Directory.CreateDirectory(snapDir);
-        _nodesFile = new FileStream(_nodesPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
-        _chunk = new PooledBuffer(Math.Max(options.HandOffSize, 4096) + 64 * 1024);
-        _handOff = Channel.CreateUnbounded<(byte[], int)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        _drain = Task.Run(DrainAsync);
+        _started = started;
+        FinalPath = Path.Combine(snapDir, DataDirFiles.MakeSnapshotName(capture.Zxid));
+        _tempPath = Path.Combine(snapDir, $"{TempPrefix}{DataDirFiles.ToHex(capture.Zxid)}.{Guid.NewGuid():N}");
     }
 
     public string SnapDir { get; }
 
     /// <summary>The last zxid applied when the snapshot began: its name, and where replay resumes (after it).</summary>
-    public long Zxid { get; }
+    public long Zxid => _capture.Zxid;
 
     /// <summary><c>snapDir/snapshot.&lt;zxid&gt;</c>, where the snapshot appears once complete.</summary>
     public string FinalPath { get; }
 
-    /// <summary>Paths captured at <see cref="Begin"/>.</summary>
-    public int TotalNodes => _paths.Count;
+    /// <summary>Nodes captured at <see cref="Begin"/>: the snapshot holds every one of them.</summary>
+    public int TotalNodes => _capture.NodeCount;
 
-    /// <summary>Nodes written so far.</summary>
-    public int NodesWritten => _written;
+    /// <summary>Nodes serialised so far.</summary>
+    public int NodesWritten => _capture.NodesWritten;
 
-    /// <summary>True once every captured path has had its turn; then call <see cref="CompleteAsync"/>.</summary>
-    public bool AllNodesWritten => _next == _paths.Count;
-
-    /// <summary>Serialized bytes handed off and not yet on the temporary file (a caller may pause chunks while high).</summary>
-    public long PendingBytes => Interlocked.Read(ref _pendingBytes);
+    /// <summary>Time <see cref="Begin"/> spent capturing, on the caller's thread.</summary>
+    public TimeSpan CaptureTime { get; private init; }
 
     /// <summary>
     /// Starts a snapshot of <paramref name="tree"/> as of its last processed zxid. Call on the thread that applies
-    /// transactions: it captures the path list (one pass over the tree) and <paramref name="sessions"/> (id →
-    /// timeout).
+    /// transactions: it copies the node map's references and <paramref name="sessions"/> (id → timeout), O(n) and
+    /// nothing else; no file is touched until the nodes are written.
     /// </summary>
     public static SnapshotWriter Begin(
-        string snapDir, DataTree tree, IEnumerable<KeyValuePair<long, int>> sessions, SnapshotWriterOptions? options = null, ILogger? logger = null)
+        string snapDir, Database.Tree.DataTree tree, IEnumerable<KeyValuePair<long, int>> sessions, SnapshotWriterOptions? options = null, ILogger? logger = null)
     {
-        logger ??= NullLogger.Instance;
-        var writer = new SnapshotWriter(snapDir, tree.LastProcessedZxid, tree.PathsParentFirst(), sessions.ToArray(), options ?? new SnapshotWriterOptions(), logger);
-        Log.Snapshotting(logger, writer.Zxid, writer.FinalPath);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var capture = SnapshotCapture.Take(tree, sessions);
+        var writer = new SnapshotWriter(snapDir, capture, options ?? new SnapshotWriterOptions(), started)
+        {
+            CaptureTime = System.Diagnostics.Stopwatch.GetElapsedTime(started),
+        };
+
+        Log.Snapshotting(logger ?? NullLogger.Instance, writer.Zxid, writer.FinalPath);
         return writer;
     }
 
     /// <summary>
-    /// Serializes the current state of the next <paramref name="maxNodes"/> captured paths (skipping those gone), on
-    /// the calling thread, which must be the one that applies transactions. Returns <see cref="AllNodesWritten"/>.
+    /// Serialises up to <paramref name="maxNodes"/> more nodes on the calling thread (any thread but, while it
+    /// writes, the only one driving this writer). Returns true once every captured node is written.
     /// </summary>
-    public bool WriteChunk(DataTree tree, int maxNodes)
+    public bool WriteChunk(int maxNodes)
     {
-        if (_state != 0)
+        lock (_gate)
         {
-            throw new InvalidOperationException("the snapshot is no longer taking nodes");
-        }
-
-        if (_drain.IsFaulted)
-        {
-            _drain.GetAwaiter().GetResult();
-        }
-
-        int end = (int)Math.Min((long)_next + Math.Max(maxNodes, 1), _paths.Count);
-        var writer = new JuteWriter(_chunk);
-        for (; _next < end; _next++)
-        {
-            string path = _paths[_next];
-            var node = tree.GetNode(path);
-            if (node is null || (path != DataTree.Root && _notWritten.Contains(Protocol.ZnodePath.Parent(path))))
+            ObjectDisposedException.ThrowIf(_abandoned, this);
+            if (_state != Open)
             {
-                _notWritten.Add(path);
-                continue;
-            }
-
-            // DataTree.serializeNodeData: path ("" for the root), then DataNode { data, acl id, StatPersisted }.
-            writer.WriteString(path == DataTree.Root ? "" : path);
-            writer.WriteBuffer(node.Data);
-            writer.WriteLong(_acls.IdOf(node.Acl));
-            node.ToStatPersisted().Write(writer);
-            _written++;
-            if (_chunk.WrittenCount >= _options.HandOffSize)
-            {
-                HandOff();
+                throw new InvalidOperationException("the snapshot is already being completed");
             }
         }
 
-        HandOff();
-        return AllNodesWritten;
+        try
+        {
+            StartFile();
+            return WriteNodes(maxNodes);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// Finishes the snapshot off the calling thread (see the remarks) once <see cref="AllNodesWritten"/>. When the
-    /// task completes, the snapshot is durable under <see cref="FinalPath"/>; if it fails, nothing was renamed and
-    /// the temporary files are gone.
+    /// Writes the nodes not yet written, seals, fsyncs and renames the snapshot, on a thread of its own. When the
+    /// task completes the snapshot is durable under <see cref="FinalPath"/>; if it fails or is abandoned, nothing
+    /// was renamed and the temporary file is gone.
     /// </summary>
     public Task<SnapshotInfo> CompleteAsync(CancellationToken cancellationToken = default)
     {
         StartCompleting();
+        var completion = new TaskCompletionSource<SnapshotInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                completion.SetResult(Finish(cancellationToken));
+            }
+            catch (OperationCanceledException e)
+            {
+                completion.SetCanceled(e.CancellationToken);
+            }
+            catch (Exception e)
+            {
+                completion.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Snapshot " + DataDirFiles.ToHex(Zxid),
+        };
 
-        // Not Task.Run(…, cancellationToken): a task cancelled before it starts would never clean up.
-        return Task.Run(() => Assemble(cancellationToken), CancellationToken.None);
+        try
+        {
+            thread.Start();
+        }
+        catch
+        {
+            Cleanup();
+            lock (_gate)
+            {
+                _state = Done;
+            }
+
+            throw;
+        }
+
+        return completion.Task;
     }
 
     /// <summary><see cref="CompleteAsync"/> on the calling thread (for startup, tools and tests).</summary>
     public SnapshotInfo Complete()
     {
         StartCompleting();
-        return Assemble(CancellationToken.None);
+        return Finish(CancellationToken.None);
     }
 
     /// <summary>
-    /// Abandons a snapshot that is still taking chunks and deletes its temporary files. Once completion has begun,
-    /// the completion cleans up, and this does nothing.
+    /// Abandons the snapshot, from any thread: it will not be renamed into place unless it already was. A writer
+    /// that is not completing deletes its temporary file now; a completing one stops at its next piece and deletes
+    /// it then. Returns false if the snapshot was already renamed into place.
     /// </summary>
-    public void Dispose()
+    public bool Abandon()
     {
-        if (Interlocked.CompareExchange(ref _state, 2, 0) != 0)
+        lock (_gate)
         {
-            return;
-        }
+            if (_renamed)
+            {
+                return false;
+            }
 
-        _handOff.Writer.TryComplete();
-        try
-        {
-            _drain.Wait();
-        }
-        catch (AggregateException)
-        {
-            // The snapshot is being abandoned; why its writing failed no longer matters.
+            if (_state == Done)
+            {
+                return true;
+            }
+
+            _abandoned = true;
+            if (_state == Completing)
+            {
+                return true;
+            }
+
+            _state = Done;
         }
 
         Cleanup();
+        return true;
     }
+
+    /// <summary><see cref="Abandon"/>: a writer not completed is abandoned; a completed one stays.</summary>
+    public void Dispose() => Abandon();
 
     private void StartCompleting()
     {
-        if (!AllNodesWritten)
+        lock (_gate)
         {
-            throw new InvalidOperationException($"{_paths.Count - _next} paths have not been written; call WriteChunk until it returns true");
-        }
+            ObjectDisposedException.ThrowIf(_abandoned, this);
+            if (_state != Open)
+            {
+                throw new InvalidOperationException("the snapshot was already completed");
+            }
 
-        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
-        {
-            throw new InvalidOperationException("the snapshot was already completed or abandoned");
+            _state = Completing;
         }
-
-        HandOff();
-        _handOff.Writer.TryComplete();
     }
 
-    private SnapshotInfo Assemble(CancellationToken cancellationToken)
+    private SnapshotInfo Finish(CancellationToken cancellationToken)
     {
         try
         {
-            _drain.GetAwaiter().GetResult();
-            var info = WriteFinalFile(cancellationToken);
-            Cleanup();
+            StartFile();
+            while (!WriteNodes(int.MaxValue))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Volatile.Read(ref _abandoned))
+                {
+                    throw new OperationCanceledException("the snapshot was abandoned");
+                }
+            }
+
+            // The end of the nodes, checksummed with everything before; then the seal: that checksum and "/".
+            SnapshotCapture.WriteEnd(_buffer!);
+            Flush();
+            var seal = new Protocol.Jute.JuteWriter(_buffer!);
+            seal.WriteLong(_checksum.Value);
+            seal.WriteString("/");
+            WriteBuffered(checksummed: false);
+            if (_options.Fsync)
+            {
+                RandomAccess.FlushToDisk(_file!);
+            }
+
+            _file!.Dispose();
+            lock (_gate)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (_abandoned)
+                {
+                    throw new OperationCanceledException("the snapshot was abandoned");
+                }
+
+                File.Move(_tempPath, FinalPath, overwrite: true);
+                _renamed = true;
+            }
+
+            if (_options.Fsync)
+            {
+                DirectorySync.Sync(SnapDir);
+            }
+
             StorageMetrics.Snapshots.Add(1);
             StorageMetrics.SnapshotDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds);
-            return info;
-        }
-        catch
-        {
-            Cleanup();
-            throw;
+            return new SnapshotInfo(Zxid, FinalPath, _fileLength, _capture.NodeCount, _capture.Sessions.Count);
         }
         finally
         {
-            Volatile.Write(ref _state, 2);
+            Cleanup();
+            lock (_gate)
+            {
+                _state = Done;
+            }
         }
     }
 
-    private SnapshotInfo WriteFinalFile(CancellationToken cancellationToken)
+    /// <summary>Creates the temporary file and serialises the header, sessions and ACL map, once.</summary>
+    private void StartFile()
     {
-        var adler = default(Adler32);
-        using (var output = new FileStream(_assemblyPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            using var prefix = new PooledBuffer(64 * 1024);
-            var writer = new JuteWriter(prefix);
-            FileHeader.Snapshot.Write(prefix.GetSpan(FileHeader.Size));
-            prefix.Advance(FileHeader.Size);
-
-            // SerializeUtils.serializeSnapshot: sessions, then DataTree.serialize: ACL map, nodes.
-            writer.WriteInt(_sessions.Length);
-            foreach (var (id, timeout) in _sessions)
-            {
-                writer.WriteLong(id);
-                writer.WriteInt(timeout);
-            }
-
-            _acls.Write(writer);
-            WriteChecked(output, prefix.WrittenSpan, ref adler);
-
-            var buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
-            try
-            {
-                _nodesFile.Position = 0;
-                int read;
-                while ((read = _nodesFile.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    WriteChecked(output, buffer.AsSpan(0, read), ref adler);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            // The end of the nodes, then SnapStream.sealStream: the checksum of all of the above, and "/".
-            prefix.Clear();
-            writer.WriteString("/");
-            WriteChecked(output, prefix.WrittenSpan, ref adler);
-            prefix.Clear();
-            writer.WriteLong(adler.Value);
-            writer.WriteString("/");
-            output.Write(prefix.WrittenSpan);
-            if (_options.Fsync)
-            {
-                output.Flush(flushToDisk: true);
-            }
-        }
-
-        File.Move(_assemblyPath, FinalPath, overwrite: true);
-        if (_options.Fsync)
-        {
-            DirectorySync.Sync(SnapDir);
-        }
-
-        return new SnapshotInfo(Zxid, FinalPath, new FileInfo(FinalPath).Length, _written, _sessions.Length);
-    }
-
-    private static void WriteChecked(FileStream output, ReadOnlySpan<byte> bytes, ref Adler32 adler)
-    {
-        adler.Update(bytes);
-        output.Write(bytes);
-    }
-
-    private void HandOff()
-    {
-        if (_chunk.WrittenCount == 0)
+        if (_file is not null)
         {
             return;
         }
 
-        var piece = _chunk.Detach(Math.Max(_options.HandOffSize, 4096) + 64 * 1024);
-        Interlocked.Add(ref _pendingBytes, piece.Length);
-        if (!_handOff.Writer.TryWrite(piece))
-        {
-            ArrayPool<byte>.Shared.Return(piece.Array);
-            throw new InvalidOperationException("the snapshot's background writer has stopped");
-        }
+        Directory.CreateDirectory(SnapDir);
+        _file = File.OpenHandle(_tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        _buffer = new PooledBuffer(Math.Max(_options.WriteSize, 4096) + (64 * 1024));
+        FileHeader.Snapshot.Write(_buffer.GetSpan(FileHeader.Size));
+        _buffer.Advance(FileHeader.Size);
+        _capture.WritePrefix(_buffer);
     }
 
-    private async Task DrainAsync()
+    private bool WriteNodes(int maxNodes)
     {
-        var reader = _handOff.Reader;
-        try
+        int writeSize = Math.Max(_options.WriteSize, 4096);
+        bool done;
+        do
         {
-            await foreach (var (array, length) in reader.ReadAllAsync().ConfigureAwait(false))
+            int before = _capture.NodesWritten;
+            done = _capture.WriteNodes(_buffer!, maxNodes, writeSize - _buffer!.WrittenCount);
+            maxNodes -= _capture.NodesWritten - before;
+            if (_buffer.WrittenCount >= writeSize)
             {
-                try
-                {
-                    await _nodesFile.WriteAsync(array.AsMemory(0, length)).ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(array);
-                    Interlocked.Add(ref _pendingBytes, -length);
-                }
+                Flush();
             }
         }
-        catch
-        {
-            // Stop taking pieces so the loop thread sees the failure at its next chunk, and return what is queued.
-            _handOff.Writer.TryComplete();
-            while (reader.TryRead(out var queued))
-            {
-                ArrayPool<byte>.Shared.Return(queued.Array);
-            }
+        while (!done && maxNodes > 0);
 
-            throw;
-        }
+        return done;
     }
 
+    private void Flush() => WriteBuffered(checksummed: true);
+
+    private void WriteBuffered(bool checksummed)
+    {
+        var bytes = _buffer!.WrittenSpan;
+        if (checksummed)
+        {
+            _checksum.Update(bytes);
+        }
+
+        RandomAccess.Write(_file!, bytes, _fileLength);
+        _fileLength += bytes.Length;
+        _buffer.Clear();
+    }
+
+    /// <summary>Closes and, unless renamed, deletes the temporary file; lets go of the capture. Runs once.</summary>
     private void Cleanup()
     {
-        _nodesFile.Dispose();
-        _chunk.Dispose();
-        TryDelete(_nodesPath);
-        TryDelete(_assemblyPath);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
+        _file?.Dispose();
+        _buffer?.Dispose();
+        _capture.Dispose();
+        if (!_renamed)
         {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            try
+            {
+                File.Delete(_tempPath);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
     }
 }

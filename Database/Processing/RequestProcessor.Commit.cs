@@ -54,6 +54,7 @@ public sealed partial class RequestProcessor
             }
             else
             {
+                ForgetPendingWrite(pending.Channel, pending.Channel!.SessionId);
                 ProcessRead(pending.Channel!, pending.Header, pending.ReadBody);
             }
         }
@@ -96,8 +97,16 @@ public sealed partial class RequestProcessor
     /// <summary>A read must wait if its session has writes in flight: it must see them and be answered after them.</summary>
     private bool MustWait(IClientChannel channel) => _pendingWritesBySession.ContainsKey(channel.SessionId);
 
-    private void EnqueueRead(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body) =>
+    /// <summary>
+    /// A read behind its session's writes. It counts as the session's pending work until it is answered: on a leader
+    /// the queue is released only up to the last committed transaction, so the writes before this read may be answered
+    /// while it still waits behind another session's write, and a later read of the session must wait behind it too.
+    /// </summary>
+    private void EnqueueRead(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body)
+    {
         _pending.Enqueue(new PendingRequest(null, TxnPurpose.ClientWrite, channel, header, body.ToArray()));
+        _pendingWritesBySession[channel.SessionId] = _pendingWritesBySession.GetValueOrDefault(channel.SessionId) + 1;
+    }
 
     private void ForgetPendingWrite(IClientChannel? channel, long sessionId)
     {
@@ -129,7 +138,7 @@ public sealed partial class RequestProcessor
                 ReplyToWrite(pending.Channel!, pending.Header, txn, rc);
                 break;
             case TxnPurpose.CreateSession:
-                Log.SessionEstablished(_logger, txn.Header.ClientId, pending.Channel!.SessionTimeout);
+                Log.SessionEstablished(_logger, txn.Header.ClientId, pending.Channel!.SessionTimeout, txn.Header.Zxid);
                 FinishSessionInit(pending.Channel, valid: true);
                 break;
             case TxnPurpose.CloseSession:

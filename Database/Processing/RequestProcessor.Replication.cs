@@ -112,6 +112,7 @@ public sealed partial class RequestProcessor
             else
             {
                 _pending.Dequeue();
+                ForgetPendingWrite(pending.Channel, pending.Channel!.SessionId);
                 ProcessRead(pending.Channel!, pending.Header, pending.ReadBody);
             }
         }

@@ -18,8 +18,8 @@ public sealed partial class RequestProcessor
 
         foreach (var session in Sessions.PollExpired(Now.ElapsedMs))
         {
-            Log.SessionExpired(_logger, session.Id, session.Timeout);
             var prepared = _preparer.PrepareCloseSession(session.Id, 0, Now.WallMs);
+            Log.SessionExpired(_logger, session.Id, session.Timeout, prepared.Header.Zxid);
             Enqueue(prepared, TxnPurpose.ExpireSession, null, default);
         }
 

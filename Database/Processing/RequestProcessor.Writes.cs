@@ -52,7 +52,7 @@ public sealed partial class RequestProcessor
     {
         if (prepared.Header.Type == OpCode.Error)
         {
-            Log.RequestFailed(_logger, channel.SessionId, header.Xid, header.Type, prepared.Error);
+            Log.WriteFailed(_logger, channel.SessionId, header.Xid, header.Type, prepared.Error, prepared.Header.Zxid);
             Send(channel, Reply(header.Xid, prepared.Error));
             return;
         }

@@ -72,8 +72,7 @@ public sealed partial class DataTree
             var parent = GetNode(ZnodePath.Parent(cTxn.Path));
             if (parent is not null && cTxn.ParentCVersion > parent.Cversion)
             {
-                parent.Cversion = cTxn.ParentCVersion;
-                parent.Pzxid = header.Zxid;
+                parent.SetChildCreated(cTxn.ParentCVersion, header.Zxid);
             }
         }
 
@@ -138,8 +137,7 @@ public sealed partial class DataTree
         // Replaying a create of a node that a fuzzy snapshot never saw must not move cversion backwards.
         if (parentCVersion > parent.Cversion)
         {
-            parent.Cversion = parentCVersion;
-            parent.Pzxid = zxid;
+            parent.SetChildCreated(parentCVersion, zxid);
         }
 
         var child = new DataNode(data, acl, zxid, time, ephemeralOwner);

@@ -3,9 +3,9 @@ using CoordAspire.Protocol.Records;
 
 namespace CoordAspire.Database.Tree;
 
-// What the storage layer needs from the tree: loading a snapshot node by node (DataTree.deserialize) and the
-// parent-before-child walk that writing one follows (DataTree.serializeNode). The snapshot format itself lives in
-// CoordAspire.Storage; here is only the tree's side of it.
+// What the storage layer needs from the tree to load a snapshot node by node (DataTree.deserialize), and a
+// parent-before-child walk in ZooKeeper's own order (DataTree.serializeNode). The snapshot format itself lives in
+// CoordAspire.Storage; here is only the tree's side of it. Writing a snapshot takes DataTree.Snapshot.cs instead.
 public sealed partial class DataTree
 {
     /// <summary>
@@ -28,17 +28,12 @@ public sealed partial class DataTree
     /// already be present, and the node joins its parent's children and the ephemeral, container or TTL index its
     /// <c>ephemeralOwner</c> puts it in, as <c>DataTree.deserialize</c> does.
     /// </summary>
-    /// <exception cref="InvalidDataException">The parent is missing or the path is already present.</exception>
+    /// <exception cref="InvalidDataException">The parent is missing, the path is already present or not absolute.</exception>
     public DataNode RestoreNode(string path, byte[]? data, IReadOnlyList<Acl> acl, in StatPersisted stat)
     {
         if (path.Length == 0)
         {
             path = Root;
-        }
-
-        if (_nodes.ContainsKey(path))
-        {
-            throw new InvalidDataException($"Invalid Datatree, {path} appears twice");
         }
 
         var node = new DataNode(data, acl, stat.Czxid, stat.Ctime, stat.EphemeralOwner)
@@ -51,11 +46,26 @@ public sealed partial class DataTree
             Pzxid = stat.Pzxid,
         };
 
+        // One lookup to add, and the parent looked up by a slice of the path rather than a new string: a 1M-znode
+        // restore made two lookups and one parent string per znode.
+        if (!_nodes.TryAdd(path, node))
+        {
+            throw new InvalidDataException($"Invalid Datatree, {path} appears twice");
+        }
+
         if (path != Root)
         {
-            string parentPath = ZnodePath.Parent(path);
-            if (!_nodes.TryGetValue(parentPath, out var parent))
+            int slash = path.LastIndexOf('/');
+            if (slash < 0)
             {
+                _nodes.Remove(path);
+                throw new InvalidDataException($"Invalid Datatree, {path} is not an absolute path");
+            }
+
+            var parentPath = slash == 0 ? Root.AsSpan() : path.AsSpan(0, slash);
+            if (!_nodes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(parentPath, out var parent))
+            {
+                _nodes.Remove(path);
                 throw new InvalidDataException($"Invalid Datatree, unable to find parent {parentPath} of path {path}");
             }
 
@@ -83,14 +93,14 @@ public sealed partial class DataTree
             }
         }
 
-        _nodes[path] = node;
         return node;
     }
 
     /// <summary>
     /// Every path, each parent before its children (a depth-first walk from the root, children in ordinal order so
-    /// that the same tree always gives the same list). A snapshot is written in this order because loading one
-    /// needs every parent before its children.
+    /// that the same tree always gives the same list), on the thread that applies transactions. Snapshots no
+    /// longer use it (it builds a string per znode; see <see cref="CopyNodesTo"/>); it stays for tools that want a
+    /// stable listing.
     /// </summary>
     public List<string> PathsParentFirst()
     {

@@ -28,8 +28,11 @@ public sealed partial class DataTree
         var root = new DataNode([], Acls.OpenAclUnsafe, 0, 0, 0);
         _nodes[Root] = root;
         AddSystemNode(ProcZookeeper, Acls.OpenAclUnsafe);
-        AddSystemNode(QuotaZookeeper, Acls.OpenAclUnsafe);
+
+        // config before quota: the order Apache ZooKeeper's snapshot.0 lists them in (its HashSet's order). A
+        // snapshot writes siblings in the order the node map holds them, so ours of a fresh tree is the same bytes.
         AddSystemNode(ConfigZookeeper, Acls.ReadAclUnsafe);
+        AddSystemNode(QuotaZookeeper, Acls.OpenAclUnsafe);
 
         // ZooKeeper sets the config node's ACL with version -1 when it starts, which leaves its aversion at -1.
         _nodes[ConfigZookeeper].Aversion = -1;

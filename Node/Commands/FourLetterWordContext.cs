@@ -15,7 +15,8 @@ internal sealed record FourLetterWordContext(
     long StartedElapsedMs,
     Func<System.Net.IPEndPoint> LocalEndPoint,
     Func<Hosting.NodeMode> Mode,
-    Func<bool> IsServing)
+    Func<bool> IsServing,
+    Func<Replication.EnsembleMember?> Ensemble)
 {
     /// <summary>What <c>ServerStats.getServerState</c> says: standalone, leader, follower, observer.</summary>
     public string ServerState => Hosting.NodeModeNames.ToZooKeeperName(Mode());

@@ -33,7 +33,7 @@ internal static class StatCommand
         text.Append("Received: ").Append(statistics.PacketsReceived).Append('\n');
         text.Append("Sent: ").Append(statistics.PacketsSent).Append('\n');
         text.Append("Connections: ").Append(context.Connections.Count).Append('\n');
-        text.Append("Outstanding: ").Append(statistics.OutstandingRequests).Append('\n');
+        text.Append("Outstanding: ").Append(Telemetry.ServerFigures.CountOutstandingRequests(context.Connections)).Append('\n');
         text.Append("Zxid: 0x").Append(JavaFormat.Hex(processor.Tree.LastProcessedZxid)).Append('\n');
         text.Append("Mode: ").Append(context.ServerState).Append('\n');
         text.Append("Node count: ").Append(NodeCount(processor)).Append('\n');

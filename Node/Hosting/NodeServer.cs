@@ -28,6 +28,7 @@ internal sealed class NodeServer : IAsyncDisposable
     private Replication.EnsembleMember? _ensemble;
     private Replication.QuorumPeerNetwork? _quorum;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly Telemetry.FiguresPublisher _figures;
 
     /// <param name="limits">Per-connection limits; by default those <paramref name="config"/> implies.</param>
     public NodeServer(ZooConfig config, ILoggerFactory loggerFactory, TimeProvider timeProvider, ConnectionLimits? limits = null)
@@ -47,8 +48,9 @@ internal sealed class NodeServer : IAsyncDisposable
         _ticks = new TickTimer(_loop, TickTimer.IntervalFor(Settings.TickTime), timeProvider);
 
         Connections = new ConnectionRegistry();
+        _figures = new Telemetry.FiguresPublisher(_loop, () => Telemetry.ServerFigures.Read(_processor, Connections, _ensemble));
         var fourLetterWords = new FourLetterWordExecutor(
-            new FourLetterWordContext(config, Settings, _loop, Connections, clock, now.ElapsedMs, () => LocalEndPoint, () => Mode, () => IsServing));
+            new FourLetterWordContext(config, Settings, _loop, Connections, clock, now.ElapsedMs, () => LocalEndPoint, () => Mode, () => IsServing, () => _ensemble));
         limits ??= config.ToConnectionLimits(Settings);
         var connectionLogger = loggerFactory.CreateLogger<ClientConnection>();
         _listener = new ClientListener(
@@ -109,6 +111,7 @@ internal sealed class NodeServer : IAsyncDisposable
         }
 
         _loop.Start();
+        _figures.Start();
         _ticks.Start();
         _quorum?.Start();
         if (Config.PurgeInterval > 0)
@@ -153,6 +156,7 @@ internal sealed class NodeServer : IAsyncDisposable
         }
 
         Log.Stopping(_logger);
+        _figures.Stop();
         await _listener.DisposeAsync().ConfigureAwait(false);
         if (_quorum is not null)
         {

@@ -78,6 +78,9 @@ internal sealed partial class ClientConnection
 
     public string? TraceParent { get; set; }
 
+    /// <summary>Requests processed and not yet answered (on the loop only): a write waiting for its commit, a read behind it.</summary>
+    public int AwaitingReplies => _awaitingReply.Count;
+
     /// <summary>Server spans of traced requests waiting for their replies, by xid (on the loop only).</summary>
     private Dictionary<int, System.Diagnostics.Activity>? _requestSpans;
 
@@ -114,8 +117,10 @@ internal sealed partial class ClientConnection
             {
                 long now = _loop.Clock.ElapsedMs(_loop.Clock.Timestamp());
                 long latency = Math.Max(0, now - _loop.Clock.ElapsedMs(request.ReceivedAt));
-                Statistics.Response(request.Xid, header.Zxid, ConnectionStatistics.OperationName(request.Op), latency, now);
+                string operation = ConnectionStatistics.OperationName(request.Op);
+                Statistics.Response(request.Xid, header.Zxid, operation, latency, now);
                 _loop.RecordLatency(latency);
+                NodeTelemetry.RecordRequest(_loop.Clock.TimeProvider.GetElapsedTime(request.ReceivedAt).TotalMilliseconds, operation);
                 return;
             }
         }

@@ -30,6 +30,7 @@ internal sealed partial class DurableLog
         }
 
         processor.Restored();
+        SnapshotCapture.Reserve(processor.Tree.NodeCount);
         long applied = processor.Tree.LastProcessedZxid;
         long lastLogged = log.Count > 0 ? log[^1].Zxid : applied;
         _epochFiles = new EpochFiles(_dataDirectory.SnapDir);
@@ -68,6 +69,9 @@ internal sealed partial class DurableLog
     /// <summary>TRUNC: every logged entry after <paramref name="zxid"/> goes, durably.</summary>
     public void TruncateAfter(long zxid)
     {
+        // A snapshot under way shows the applied tree, which TRUNC never goes below; it goes anyway, so that no file of
+        // the state before the truncation appears after it.
+        AbandonSnapshot();
         SyncProposals();
         _dataDirectory.TruncateLog(zxid);
         Log.LogTruncated(_logger, zxid);
@@ -79,6 +83,7 @@ internal sealed partial class DurableLog
     /// </summary>
     public void InstallSnapshot(long zxid, ReadOnlySpan<byte> body, RequestProcessor processor)
     {
+        AbandonSnapshot();
         SyncProposals();
         _dataDirectory.TruncateLog(zxid);
         string path = _dataDirectory.SaveSnapshotBody(zxid, body);

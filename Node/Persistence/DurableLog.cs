@@ -1,3 +1,4 @@
+using CoordAspire.Database;
 using CoordAspire.Database.Processing;
 using CoordAspire.Node.Configuration;
 using CoordAspire.Storage;
@@ -8,18 +9,19 @@ namespace CoordAspire.Node.Persistence;
 /// <summary>
 /// The request loop's durable side (ZooKeeper's <c>SyncRequestProcessor</c> and <c>FileTxnSnapLog</c>): the dataDir
 /// restored at start, each batch's transactions appended and synced once, snapshots taken after
-/// <c>snapCount</c>-ish transactions in chunks between batches (fuzzy, as ZooKeeper's are), and old files purged.
-/// Used only from the loop thread, except where a method says otherwise.
+/// <c>snapCount</c>-ish transactions (fuzzy, as ZooKeeper's are: the loop only captures references, and a thread
+/// of the snapshot's own writes it), and old files purged. Used only from the loop thread, except where a method
+/// says otherwise.
 /// </summary>
 internal sealed partial class DurableLog : IDisposable
 {
-    /// <summary>Nodes serialized per loop iteration while a snapshot is under way: small enough not to stall a batch.</summary>
-    private const int SnapshotChunkNodes = 10_000;
-
     private readonly DataDirectory _dataDirectory;
     private readonly SnapshotPolicy _snapshotPolicy;
     private readonly ZooConfig _config;
     private readonly ILogger _logger;
+
+    // The snapshot being written on its own thread, from its capture until the loop sees it finished; while it is
+    // there, a snapshot falling due is skipped (SyncRequestProcessor: "Too busy to snap, skipping").
     private SnapshotWriter? _snapshot;
     private Task<SnapshotInfo>? _snapshotCompletion;
     private bool _pendingSnapshotStart;
@@ -47,6 +49,9 @@ internal sealed partial class DurableLog : IDisposable
         long started = Environment.TickCount64;
         long zxid = _dataDirectory.Restore(processor.Tree, processor.Sessions, processor.Now.ElapsedMs);
         processor.Restored();
+
+        // Before the loop starts: the first snapshot's capture then finds its array ready.
+        SnapshotCapture.Reserve(processor.Tree.NodeCount);
         Log.Restored(_logger, zxid, processor.Tree.NodeCount, processor.Sessions.Count, Environment.TickCount64 - started, _dataDirectory.SnapDir);
     }
 
@@ -56,6 +61,7 @@ internal sealed partial class DurableLog : IDisposable
     /// </summary>
     public void Commit(IReadOnlyList<PreparedTxn> batch)
     {
+        ReapSnapshot();
         var log = _dataDirectory.TxnLog;
         bool snapshotDue = false;
         foreach (var txn in batch)
@@ -73,39 +79,54 @@ internal sealed partial class DurableLog : IDisposable
         }
     }
 
-    /// <summary>Between batches: starts a due snapshot, and writes the next chunk of one under way.</summary>
+    /// <summary>
+    /// Between batches: lets go of a snapshot whose thread has finished, and starts a due one. Starting it only
+    /// captures the tree's references here (O(n), no walk); its thread does the rest while the loop goes on.
+    /// </summary>
     public void AdvanceSnapshot(RequestProcessor processor)
     {
-        if (_snapshotCompletion is { IsCompleted: true } completed)
+        ReapSnapshot();
+        if (!_pendingSnapshotStart || _snapshot is not null)
         {
-            FinishSnapshot(completed);
+            return;
         }
 
-        if (_pendingSnapshotStart && _snapshot is null && _snapshotCompletion is null)
-        {
-            _pendingSnapshotStart = false;
-            _snapshot = _dataDirectory.BeginSnapshot(processor.Tree, processor.Sessions);
-            Log.SnapshotStarted(_logger, processor.Tree.LastProcessedZxid);
-        }
-
+        _pendingSnapshotStart = false;
+        var snapshot = _dataDirectory.BeginSnapshot(processor.Tree, processor.Sessions);
+        Log.SnapshotStarted(_logger, snapshot.Zxid, snapshot.TotalNodes, snapshot.CaptureTime.TotalMilliseconds);
         try
         {
-            if (_snapshot is not null && _snapshot.WriteChunk(processor.Tree, SnapshotChunkNodes))
-            {
-                _snapshotCompletion = _snapshot.CompleteAsync();
-                _snapshot = null;
-            }
+            var completion = snapshot.CompleteAsync();
+            _snapshot = snapshot;
+            _snapshotCompletion = completion;
+            _ = completion.ContinueWith(static (task, state) => ((DurableLog)state!).LogSnapshotOutcome(task), this, TaskScheduler.Default);
         }
         catch
         {
-            _snapshot?.Dispose();
-            _snapshot = null;
+            snapshot.Dispose();
             throw;
         }
     }
 
-    /// <summary>Whether the loop should come back soon even with no requests, to continue a snapshot.</summary>
-    public bool SnapshotInProgress => _snapshot is not null || _pendingSnapshotStart;
+    /// <summary>
+    /// Abandons the snapshot being written, if any: once this returns it will not appear under its name unless it
+    /// already has (true then). For a TRUNC or SNAP from a leader, after which a snapshot of the tree as it was
+    /// must not be taken for a newer state.
+    /// </summary>
+    public bool AbandonSnapshot()
+    {
+        _pendingSnapshotStart = false;
+        var snapshot = _snapshot;
+        if (snapshot is null)
+        {
+            return false;
+        }
+
+        bool written = !snapshot.Abandon();
+        _snapshot = null;
+        _snapshotCompletion = null;
+        return written;
+    }
 
     /// <summary>Deletes snapshots and logs beyond <c>autopurge.snapRetainCount</c>. Safe off the loop thread.</summary>
     public void Purge()
@@ -116,7 +137,7 @@ internal sealed partial class DurableLog : IDisposable
 
     public void Dispose()
     {
-        _snapshot?.Dispose();
+        // A snapshot under way is let finish (it holds nothing the log does not): a restart then replays less.
         if (_snapshotCompletion is { } pending)
         {
             try
@@ -125,20 +146,35 @@ internal sealed partial class DurableLog : IDisposable
             }
             catch (AggregateException)
             {
-                // Already logged by FinishSnapshot's path or abandoned at shutdown: the previous snapshot stands.
+                // Already logged by LogSnapshotOutcome: the previous snapshot stands.
             }
         }
 
+        _snapshot?.Dispose();
         _dataDirectory.Dispose();
     }
 
-    private void FinishSnapshot(Task<SnapshotInfo> completed)
+    /// <summary>On the loop: forgets a snapshot whose thread is done, so that the next due one can start.</summary>
+    private void ReapSnapshot()
     {
-        _snapshotCompletion = null;
+        if (_snapshotCompletion is { IsCompleted: true })
+        {
+            _snapshot = null;
+            _snapshotCompletion = null;
+        }
+    }
+
+    /// <summary>On a pool thread, when the snapshot's thread is done.</summary>
+    private void LogSnapshotOutcome(Task<SnapshotInfo> completed)
+    {
         if (completed.IsCompletedSuccessfully)
         {
             var info = completed.Result;
             Log.SnapshotWritten(_logger, info.Path, info.Zxid, info.NodeCount, info.Length);
+        }
+        else if (completed.IsCanceled)
+        {
+            Log.SnapshotAbandoned(_logger);
         }
         else
         {
@@ -148,14 +184,14 @@ internal sealed partial class DurableLog : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Restored the database to zxid 0x{Zxid:x}: {Nodes} znodes, {Sessions} sessions in {Milliseconds} ms from {SnapDir}")]
-        public static partial void Restored(ILogger logger, long zxid, int nodes, int sessions, long milliseconds, string snapDir);
+        [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Restored the database to zxid {Zxid}: {Nodes} znodes, {Sessions} sessions in {Milliseconds} ms from {SnapDir}")]
+        public static partial void Restored(ILogger logger, HexField zxid, int nodes, int sessions, long milliseconds, string snapDir);
 
-        [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Creating new snapshot at zxid 0x{Zxid:x}")]
-        public static partial void SnapshotStarted(ILogger logger, long zxid);
+        [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Creating new snapshot at zxid {Zxid}: {Nodes} znodes captured in {CaptureMs:F1} ms")]
+        public static partial void SnapshotStarted(ILogger logger, HexField zxid, int nodes, double captureMs);
 
-        [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Snapshot {Path} written (zxid 0x{Zxid:x}, {Nodes} znodes, {Bytes} bytes)")]
-        public static partial void SnapshotWritten(ILogger logger, string path, long zxid, int nodes, long bytes);
+        [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Snapshot {Path} written (zxid {Zxid}, {Nodes} znodes, {Bytes} bytes)")]
+        public static partial void SnapshotWritten(ILogger logger, string path, HexField zxid, int nodes, long bytes);
 
         [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "Snapshot failed; the previous snapshot and the log still hold everything")]
         public static partial void SnapshotFailed(ILogger logger, Exception? exception);
@@ -163,13 +199,16 @@ internal sealed partial class DurableLog : IDisposable
         [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "Purged {Snapshots} snapshots and {Logs} transaction logs")]
         public static partial void Purged(ILogger logger, int snapshots, int logs);
 
-        [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Read {Count} logged transactions up to zxid 0x{LastLogged:x}; acceptedEpoch {AcceptedEpoch}, currentEpoch {CurrentEpoch}")]
-        public static partial void QuorumLogLoaded(ILogger logger, int count, long lastLogged, long acceptedEpoch, long currentEpoch);
+        [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Read {Count} logged transactions up to zxid {Zxid}; acceptedEpoch {AcceptedEpoch}, currentEpoch {CurrentEpoch}")]
+        public static partial void QuorumLogLoaded(ILogger logger, int count, HexField zxid, long acceptedEpoch, long currentEpoch);
 
-        [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "Truncating the log after zxid 0x{Zxid:x} (TRUNC from the leader)")]
-        public static partial void LogTruncated(ILogger logger, long zxid);
+        [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "Truncating the log after zxid {Zxid} (TRUNC from the leader)")]
+        public static partial void LogTruncated(ILogger logger, HexField zxid);
 
-        [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Installed the leader's snapshot at zxid 0x{Zxid:x}: {Nodes} znodes, {Sessions} sessions")]
-        public static partial void SnapshotInstalled(ILogger logger, long zxid, int nodes, int sessions);
+        [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Installed the leader's snapshot at zxid {Zxid}: {Nodes} znodes, {Sessions} sessions")]
+        public static partial void SnapshotInstalled(ILogger logger, HexField zxid, int nodes, int sessions);
+
+        [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Snapshot abandoned before it was renamed into place")]
+        public static partial void SnapshotAbandoned(ILogger logger);
     }
 }

@@ -1,3 +1,4 @@
+using CoordAspire.Database;
 using Microsoft.Extensions.Logging;
 
 namespace CoordAspire.Node.Processing;
@@ -10,11 +11,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Request loop stopped")]
     public static partial void LoopStopped(ILogger logger);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Closing connection from {RemoteAddress} (session 0x{SessionId:x}): malformed request: {Reason}")]
-    public static partial void MalformedPacket(ILogger logger, string remoteAddress, long sessionId, string reason);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Closing connection from {RemoteAddress} (session {SessionId}): malformed request: {Reason}")]
+    public static partial void MalformedPacket(ILogger logger, string remoteAddress, HexField sessionId, string reason);
 
-    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Processing a {What} failed (client {RemoteAddress}, session 0x{SessionId:x})")]
-    public static partial void ProcessingFailed(ILogger logger, string what, string remoteAddress, long sessionId, Exception exception);
+    [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Processing a {What} failed (client {RemoteAddress}, session {SessionId})")]
+    public static partial void ProcessingFailed(ILogger logger, string what, string remoteAddress, HexField sessionId, Exception exception);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Writing {Count} transactions to the log failed: the server stops taking writes; reads continue")]
     public static partial void LogWriteFailed(ILogger logger, int count, Exception exception);

@@ -130,14 +130,10 @@ internal sealed partial class RequestLoop : IAsyncDisposable
             FlushAll();
             NodeTelemetry.RequestBatchSize.Record(count);
 
-            // A snapshot under way advances one chunk between batches, and keeps going while no request waits.
+            // A due snapshot is captured between batches; its own thread writes it.
             if (_durable is not null)
             {
-                do
-                {
-                    AdvanceSnapshot();
-                }
-                while (_durable.SnapshotInProgress && !reader.TryPeek(out _));
+                AdvanceSnapshot();
             }
         }
 

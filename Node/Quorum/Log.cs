@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CoordAspire.Database;
 using Microsoft.Extensions.Logging;
 
 namespace CoordAspire.Node.Quorum;
@@ -41,11 +42,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 510, Level = LogLevel.Debug, Message = "No quorum connection with server {Sid}: {Type} dropped")]
     public static partial void NoQuorumConnection(ILogger logger, long sid, string type);
 
-    [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "Receiving a snapshot of zxid 0x{Zxid:x} from server {Sid}")]
-    public static partial void ReceivingSnapshot(ILogger logger, long sid, long zxid);
+    [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "Receiving a snapshot of zxid {Zxid} from server {Sid}")]
+    public static partial void ReceivingSnapshot(ILogger logger, long sid, HexField zxid);
 
-    [LoggerMessage(EventId = 512, Level = LogLevel.Information, Message = "Received the snapshot of zxid 0x{Zxid:x} from server {Sid}: {Bytes} bytes, {Nodes} nodes")]
-    public static partial void ReceivedSnapshot(ILogger logger, long sid, long zxid, int bytes, int nodes);
+    [LoggerMessage(EventId = 512, Level = LogLevel.Information, Message = "Received the snapshot of zxid {Zxid} from server {Sid}: {Bytes} bytes, {Nodes} nodes")]
+    public static partial void ReceivedSnapshot(ILogger logger, long sid, HexField zxid, int bytes, int nodes);
 
     // ---- election port (ElectionChannel) ------------------------------------------------------------------------
 

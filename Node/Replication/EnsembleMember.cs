@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CoordAspire.Database;
 using CoordAspire.Database.Processing;
 using CoordAspire.Node.Hosting;
 using CoordAspire.Node.Persistence;
@@ -63,7 +64,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
         _serializeSnapshot = serializeSnapshot;
         _closeClientConnections = closeClientConnections;
         _logger = logger;
-        _tracing = new ZabTracing(peer.Id, coreTickMs);
+        _tracing = new ZabTracing(peer.Id, coreTickMs, logger);
         _tick = new TickWork(this);
         processor.StopServing();
     }
@@ -321,7 +322,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
             }
         }
 
-        Log.RoleChanged(_logger, role.State, role.Phase, role.LeaderId ?? -1, role.Epoch);
+        Log.RoleChanged(_logger, role.State, role.Phase, role.LeaderId ?? -1, role.Epoch, _peer.LastLoggedZxid);
         _mode = serving || role.State != ServerState.Looking ? mode : NodeMode.Looking;
         _serving = serving;
     }
@@ -352,7 +353,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
                     $"The processor prepared zxid 0x{prepared.Header.Zxid:x} but the core proposed 0x{zxid:x}.");
             }
 
-            _tracing.Proposed(zxid, proposal);
+            _tracing.Proposed(zxid, proposal, _txnBuffer.WrittenSpan.Length);
         }
     }
 
@@ -405,11 +406,11 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "{State} ({Phase}), leader {LeaderId}, epoch {Epoch}")]
-        public static partial void RoleChanged(ILogger logger, ServerState state, ZabPhase phase, long leaderId, long epoch);
+        [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "{State} ({Phase}), leader {LeaderId}, epoch {Epoch}, last logged zxid {Zxid}")]
+        public static partial void RoleChanged(ILogger logger, ServerState state, ZabPhase phase, long leaderId, long epoch, HexField zxid);
 
-        [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Log truncated after zxid 0x{Zxid:x} at the leader's request")]
-        public static partial void Truncated(ILogger logger, long zxid);
+        [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Log truncated after zxid {Zxid} at the leader's request")]
+        public static partial void Truncated(ILogger logger, HexField zxid);
 
         [LoggerMessage(EventId = 602, Level = LogLevel.Error, Message = "The transaction log or snapshot failed; this server leaves the ensemble until restarted")]
         public static partial void DiskFailed(ILogger logger, Exception exception);

@@ -1,45 +1,39 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text;
+using CoordAspire.Database;
 using CoordAspire.Protocol;
 using CoordAspire.Zab;
+using Microsoft.Extensions.Logging;
 
 namespace CoordAspire.Node.Replication;
 
 /// <summary>
-/// Turns the consensus core's telemetry into OpenTelemetry spans and metrics (ActivitySource and Meter
-/// "CoordAspire.Zab"): an <c>election</c> span per election at every member, with each vote received as an event
+/// Turns the consensus core's telemetry into OpenTelemetry spans (ActivitySource "CoordAspire.Zab") and metrics
+/// (<see cref="ZabMetrics"/>): an <c>election</c> span per election at every member, with each vote received as an event
 /// and the outcome as attributes; a <c>proposal</c> span on the leader from PROPOSAL to COMMIT with an event per ACK;
 /// on each follower a <c>proposal log+ack</c> span in the same trace, whose context travels in the quorum packet.
 /// Used on the request loop's thread only. Costs nothing while no one listens.
 /// </summary>
-internal sealed class ZabTracing(long serverId, int coreTickMs)
+internal sealed partial class ZabTracing(long serverId, int coreTickMs, ILogger logger)
 {
     public const string Name = "CoordAspire.Zab";
 
     public static readonly ActivitySource Source = new(Name, NodeVersion.Version);
 
-    public static readonly Meter Meter = new(Name, NodeVersion.Version);
-
-    private static readonly Counter<long> Proposals = Meter.CreateCounter<long>(
-        "coordaspire.zab.proposals", "{proposal}", "Proposals made by this server as leader.");
-
-    private static readonly Histogram<double> CommitLatency = Meter.CreateHistogram<double>(
-        "coordaspire.zab.commit.duration", "ms", "From PROPOSAL to COMMIT on the leader.");
-
-    private static readonly Counter<long> Elections = Meter.CreateCounter<long>(
-        "coordaspire.zab.elections", "{election}", "Leader elections this server took part in.");
-
-    private static readonly Histogram<double> ElectionDuration = Meter.CreateHistogram<double>(
-        "coordaspire.zab.election.duration", "ms", "From going LOOKING to knowing the leader.");
-
-    private static readonly Histogram<double> FsyncDuration = Meter.CreateHistogram<double>(
-        "coordaspire.zab.fsync.duration", "ms", "One group-commit fsync of the transaction log.");
-
     private readonly Dictionary<long, (Activity? Span, long Started)> _proposals = [];
     private readonly SortedDictionary<long, Activity> _followerSpans = [];
     private Activity? _election;
     private long _electionStarted;
+
+    /// <summary>Proposals this server made as leader since it started (<c>zk_proposal_count</c>).</summary>
+    public long ProposalCount { get; private set; }
+
+    /// <summary>The last proposal's size in bytes (<c>zk_last_proposal_size</c>); -1 before the first, as ZooKeeper's BufferStats.</summary>
+    public int LastProposalSize { get; private set; } = -1;
+
+    public int MinProposalSize { get; private set; } = -1;
+
+    public int MaxProposalSize { get; private set; } = -1;
 
     /// <summary>A proposal about to be made: its span (when someone listens) and the context it carries.</summary>
     public readonly record struct ProposalSpan(Activity? Span, ReadOnlyMemory<byte> TraceContext);
@@ -61,9 +55,15 @@ internal sealed class ZabTracing(long serverId, int coreTickMs)
         return new ProposalSpan(span, Encoding.ASCII.GetBytes(span.Id!));
     }
 
-    public void Proposed(long zxid, ProposalSpan proposal)
+    /// <param name="size">The transaction's bytes as proposed.</param>
+    public void Proposed(long zxid, ProposalSpan proposal, int size)
     {
-        Proposals.Add(1);
+        ZabMetrics.Proposals.Add(1);
+        ZabMetrics.ProposalSize.Record(size);
+        ProposalCount++;
+        LastProposalSize = size;
+        MinProposalSize = MinProposalSize < 0 ? size : Math.Min(MinProposalSize, size);
+        MaxProposalSize = Math.Max(MaxProposalSize, size);
         _proposals[zxid] = (proposal.Span, Stopwatch.GetTimestamp());
     }
 
@@ -73,7 +73,7 @@ internal sealed class ZabTracing(long serverId, int coreTickMs)
         proposal.Span?.Stop();
     }
 
-    public void RecordFsync(TimeSpan elapsed) => FsyncDuration.Record(elapsed.TotalMilliseconds);
+    public void RecordFsync(TimeSpan elapsed) => ZabMetrics.LogSyncDuration.Record(elapsed.TotalMilliseconds);
 
     public void Record(ZabTelemetry telemetry)
     {
@@ -81,7 +81,7 @@ internal sealed class ZabTracing(long serverId, int coreTickMs)
         {
             case ElectionStarted started:
                 EndElection("superseded");
-                Elections.Add(1);
+                ZabMetrics.Elections.Add(1);
                 _electionStarted = Stopwatch.GetTimestamp();
                 _election = StartDetached("zab election", ActivityKind.Internal, default);
                 _election?.SetTag("zab.server.id", serverId);
@@ -99,7 +99,10 @@ internal sealed class ZabTracing(long serverId, int coreTickMs)
                 }));
                 break;
             case ElectionFinished finished:
-                ElectionDuration.Record(Stopwatch.GetElapsedTime(_electionStarted).TotalMilliseconds);
+            {
+                double milliseconds = Stopwatch.GetElapsedTime(_electionStarted).TotalMilliseconds;
+                ZabMetrics.ElectionDuration.Record(milliseconds);
+                Log.ElectionFinished(logger, finished.NewState.ToString().ToUpperInvariant(), (long)milliseconds, finished.Leader, finished.PeerEpoch, new HexField(finished.Zxid));
                 _election?.SetTag("zab.leader.id", finished.Leader);
                 _election?.SetTag("zab.epoch", finished.PeerEpoch);
                 _election?.SetTag("zab.zxid", "0x" + finished.Zxid.ToString("x"));
@@ -107,11 +110,13 @@ internal sealed class ZabTracing(long serverId, int coreTickMs)
                 _election?.SetTag("zab.election.duration_ms", finished.DurationTicks * coreTickMs);
                 EndElection(null);
                 break;
+            }
+
             case AckReceived ack when _proposals.TryGetValue(ack.Zxid, out var proposal):
                 proposal.Span?.AddEvent(new ActivityEvent("ack", tags: new ActivityTagsCollection { ["zab.ack.from"] = ack.From }));
                 break;
             case ProposalCommitted committed when _proposals.Remove(committed.Zxid, out var proposal):
-                CommitLatency.Record(Stopwatch.GetElapsedTime(proposal.Started).TotalMilliseconds);
+                ZabMetrics.CommitLatency.Record(Stopwatch.GetElapsedTime(proposal.Started).TotalMilliseconds);
                 proposal.Span?.AddEvent(new ActivityEvent("commit"));
                 proposal.Span?.Stop();
                 break;
@@ -198,5 +203,12 @@ internal sealed class ZabTracing(long serverId, int coreTickMs)
         }
 
         return ActivityContext.TryParse(Encoding.ASCII.GetString(traceContext.Span), null, out var context) ? context : default;
+    }
+
+    private static partial class Log
+    {
+        // QuorumPeer.run: "FOLLOWING - LEADER ELECTION TOOK - 35 MS".
+        [LoggerMessage(EventId = 610, Level = LogLevel.Information, Message = "{State} - LEADER ELECTION TOOK - {Milliseconds} MS: leader {LeaderId}, epoch {Epoch}, zxid {Zxid}")]
+        public static partial void ElectionFinished(ILogger logger, string state, long milliseconds, long leaderId, long epoch, HexField zxid);
     }
 }

@@ -138,4 +138,51 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
         Assert.Contains(proposal.Events, e => e.Contains("ack", StringComparison.OrdinalIgnoreCase));
         await ensemble.Telemetry.WaitForSpanAsync(s => s.Service == follower && s.TraceId == traceId, Timeout);
     }
+
+    [Fact]
+    public async Task The_mntr_figures_are_exported_as_metrics_and_logs_carry_zxids_and_session_ids()
+    {
+        var leader = await ensemble.WaitForLeaderAsync(EnsembleFixture.Nodes, Timeout);
+        var followers = EnsembleFixture.Nodes.Where(n => n != leader).ToList();
+        await using (var client = await ensemble.ConnectAsync(followers[0]))
+        {
+            await client.CreateAsync($"/metered-{Guid.NewGuid():N}");
+        }
+
+        // The leader counts the proposal, times its commit, and reports the election that made it leader.
+        var telemetry = ensemble.Telemetry;
+        await telemetry.WaitForMetricAsync(m => m.Service == leader && m.Name == "coordaspire.zab.proposals" && m.Points.Any(p => p.Value >= 1), Timeout);
+        await telemetry.WaitForMetricAsync(m => m.Service == leader && m.Name == "coordaspire.zab.commit.duration" && m.Points.Any(p => p.Value >= 1), Timeout);
+        await telemetry.WaitForMetricAsync(m => m.Service == leader && m.Name == "coordaspire.zab.elections" && m.Points.Any(p => p.Value >= 1), Timeout);
+        await telemetry.WaitForMetricAsync(m => m.Service == leader && m.Name == "coordaspire.zab.election.duration", Timeout);
+
+        // The leader's mntr figures: both followers synced, and a lag for each of them.
+        await telemetry.WaitForMetricAsync(m => m.Service == leader && m.Name == "coordaspire.zab.synced_followers" && m.Points.Any(p => p.Value == 2), Timeout);
+        var lag = await telemetry.WaitForMetricAsync(m => m.Service == leader && m.Name == "coordaspire.zab.learner.lag" && m.Points.Count == 2, Timeout);
+        Assert.Equal(
+            followers.Select(f => f[^1..]).Order(),
+            lag.Points.Select(p => p.Attributes["zab.learner.id"]).Order());
+        await telemetry.WaitForMetricAsync(m => m.Service == followers[1] && m.Name == "coordaspire.zab.learner.apply_lag", Timeout);
+
+        // Every node reports its tree and sessions: the write above, and the sample's session, are in them.
+        foreach (var node in EnsembleFixture.Nodes)
+        {
+            await telemetry.WaitForMetricAsync(m => m.Service == node && m.Name == "coordaspire.node.znodes" && m.Points.Any(p => p.Value >= 6), Timeout);
+            await telemetry.WaitForMetricAsync(m => m.Service == node && m.Name == "coordaspire.node.sessions" && m.Points.Any(p => p.Value >= 1), Timeout);
+        }
+
+        // mntr says the same as the gauges, in ZooKeeper 3.8's names.
+        using var http = ensemble.App.CreateHttpClient(leader, CoordEnsembleExtensions.AdminEndpoint);
+        var mntr = await http.GetStringAsync(new Uri("/commands/mntr", UriKind.Relative));
+        Assert.Contains("zk_peer_state\tleading - broadcast\n", mntr, StringComparison.Ordinal);
+        Assert.Contains("zk_synced_followers\t2\n", mntr, StringComparison.Ordinal);
+        Assert.DoesNotContain("zk_proposal_count\t0\n", mntr, StringComparison.Ordinal);
+
+        // Our session's creation is logged where it connected, with its id and its transaction's zxid as structured
+        // fields in 0x… form: the text the message and the spans show.
+        var established = await telemetry.WaitForLogAsync(
+            l => l.Service == followers[0] && l.Attributes.ContainsKey("SessionId") && l.Attributes.ContainsKey("Zxid"), Timeout);
+        Assert.Matches("^0x[0-9a-f]+$", established.Attributes["SessionId"]);
+        Assert.Matches("^0x[0-9a-f]+$", established.Attributes["Zxid"]);
+    }
 }

@@ -60,6 +60,27 @@ public class ReplicationRoleTests
     }
 
     [Fact]
+    public void A_leader_answers_each_session_in_order_when_commits_stop_between_its_read_and_another_sessions_write()
+    {
+        var s = ConnectedLeaderClient();
+        var t = ConnectedLeaderClient();
+        _leader.Create(s, "/s1");                                                    // S: write, pending
+        _leader.Create(t, "/t1");                                                    // T: write, pending
+        _leader.Send(s, OpCode.Exists, new PathWatchRequest("/s1", false));          // S: read, behind S's write
+
+        // Only S's write commits: its reply goes, but S's read still waits behind T's write in the queue.
+        var txns = _leader.Processor.TakeTxnsToLog();
+        _leader.Processor.CommitThrough(txns[0].Header.Zxid);
+        _leader.Send(s, OpCode.Exists, new PathWatchRequest("/t1", false));          // S: a later read
+        _leader.Processor.CommitThrough(txns[^1].Header.Zxid);
+
+        // FIFO per session: create, then the first exists, then the second.
+        var xids = s.Replies.Select(r => r.Header.Xid).ToList();
+        Assert.Equal(xids.Order(), xids);
+        Assert.Equal(3, xids.Count);
+    }
+
+    [Fact]
     public void A_failed_write_is_an_error_transaction_that_answers_the_learner_client_with_its_error()
     {
         var channel = ConnectedLearnerClient();
@@ -128,6 +149,14 @@ public class ReplicationRoleTests
         var refused = _learner.Connect();
         Assert.Null(refused.Connected);
         Assert.NotNull(refused.ClosedReason);
+    }
+
+    private RecordingChannel ConnectedLeaderClient()
+    {
+        var channel = _leader.Connect();
+        var txns = _leader.Processor.TakeTxnsToLog();
+        _leader.Processor.CommitThrough(txns[^1].Header.Zxid);
+        return channel;
     }
 
     private RecordingChannel ConnectedLearnerClient()

@@ -94,7 +94,7 @@ public sealed partial class CrossFormatTests
             // A fuzzy snapshot written between batches, the log rolled at its start, more writes after it.
             using var writer = dataDir.BeginSnapshot(live.Tree, live.Sessions);
             dataDir.TxnLog.RollLog();
-            while (!writer.WriteChunk(live.Tree, 5))
+            while (!writer.WriteChunk(5))
             {
                 live.RandomOperation(random, deleted);
                 live.RandomOperation(random, deleted);

@@ -234,7 +234,7 @@ public sealed class SnapshotTests
             // The request loop: a few nodes of the snapshot, then a batch of transactions, and again.
             using var writer = dataDir.BeginSnapshot(live.Tree, live.Sessions);
             dataDir.TxnLog.RollLog();
-            while (!writer.WriteChunk(live.Tree, chunk))
+            while (!writer.WriteChunk(chunk))
             {
                 for (int i = random.Next(4); i > 0; i--)
                 {
@@ -278,10 +278,44 @@ public sealed class SnapshotTests
         live.Varied();
         using (var writer = SnapshotWriter.Begin(dir.Path, live.Tree, live.Sessions))
         {
-            writer.WriteChunk(live.Tree, 5);
+            writer.WriteChunk(5);
         }
 
         Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public async Task A_snapshot_abandoned_while_its_thread_writes_is_never_renamed_into_place_unless_it_already_was(int delayMs)
+    {
+        // What a TRUNC or SNAP from a leader needs: once Abandon returns, no snapshot of the old tree can appear.
+        using var dir = new TempDirectory();
+        var live = new Workload();
+        for (int i = 0; i < 5_000; i++)
+        {
+            live.Create($"/n{i}", new byte[100]);
+        }
+
+        var writer = SnapshotWriter.Begin(dir.Path, live.Tree, live.Sessions, new SnapshotWriterOptions { Fsync = false, WriteSize = 4096 });
+        var completing = writer.CompleteAsync();
+        await Task.Delay(delayMs);
+        bool abandoned = writer.Abandon();
+        bool renamed = File.Exists(writer.FinalPath);
+        try
+        {
+            await completing;
+            Assert.False(abandoned, "abandoned, yet the snapshot was completed");
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.True(abandoned);
+            Assert.False(renamed);
+        }
+
+        Assert.Equal(!abandoned, File.Exists(writer.FinalPath));
+        Assert.Empty(Directory.GetFiles(dir.Path, SnapshotWriter.TempPrefix + "*"));
     }
 
     /// <summary>snapshot.0, transactions, a snapshot, more, a second snapshot, more; the log rolled at each.</summary>

@@ -14,7 +14,8 @@ namespace CoordAspire.Benchmarks.EndToEnd;
 /// <c>--inflight 100</c> (requests in flight per connection), <c>--servers ours,apache</c>, <c>--sync yes,no</c>,
 /// <c>--connect HOST:PORT[,...]</c> (measure a server already running instead of starting any), <c>--node-dll PATH</c> (default: Node/bin/Release/net10.0/CoordAspire.Node.dll of this repository; build it with
 /// <c>dotnet build -c Release Node</c>), <c>--zk-jars DIR</c> (default /usr/share/java),
-/// <c>--config key=value[,key=value]</c> (more zoo.cfg lines for both servers, e.g. <c>snapCount=10000000</c>).
+/// <c>--config key=value[,key=value]</c> (more zoo.cfg lines for both servers, e.g. <c>snapCount=10000000</c>),
+/// <c>--logs DIR</c> (keep a copy of each server's log there).
 /// </remarks>
 internal static class EndToEndRunner
 {
@@ -64,6 +65,13 @@ internal static class EndToEndRunner
                 }
 
                 Console.WriteLine($"#   load average after: {LoadAverage()}");
+                if (options.GetValueOrDefault("logs") is { } logs)
+                {
+                    // The server's own log (snapshot and fsync lines), kept before its directory goes.
+                    Directory.CreateDirectory(logs);
+                    string name = $"{(server == "ours" ? "coordaspire" : "zookeeper")}-forcesync-{(forceSync ? "yes" : "no")}.log";
+                    File.Copy(Path.Combine(process.BaseDirectory, "server.log"), Path.Combine(logs, name), overwrite: true);
+                }
             }
         }
 

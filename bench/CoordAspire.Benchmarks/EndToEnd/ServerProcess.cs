@@ -39,6 +39,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         psi.ArgumentList.Add(nodeDll);
         psi.ArgumentList.Add(cfg);
         psi.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+
+        // The snapshot lines (when each started, its capture time on the request loop, when it was written).
+        psi.ArgumentList.Add("--Logging:LogLevel:CoordAspire.Node.Persistence=Information");
         return StartAsync("CoordAspire", psi, dir, port);
     }
 

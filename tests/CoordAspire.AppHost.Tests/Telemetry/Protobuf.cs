@@ -51,6 +51,50 @@ internal static class Protobuf
         }
     }
 
+    /// <summary>The last fixed64 field <paramref name="field"/> (a <c>fixed64</c>, <c>sfixed64</c> or <c>double</c>), if any.</summary>
+    public static ulong? Fixed64Field(byte[]? message, int field)
+    {
+        if (message is null)
+        {
+            return null;
+        }
+
+        ulong? value = null;
+        int offset = 0;
+        while (offset < message.Length)
+        {
+            ulong tag = ReadVarint(message, ref offset);
+            switch ((int)(tag & 7))
+            {
+                case Varint:
+                    ReadVarint(message, ref offset);
+                    break;
+                case Fixed64:
+                    if ((int)(tag >> 3) == field)
+                    {
+                        value = BitConverter.ToUInt64(message, offset);
+                    }
+
+                    offset += 8;
+                    break;
+                case Fixed32:
+                    offset += 4;
+                    break;
+                case LengthDelimited:
+                    int length = checked((int)ReadVarint(message, ref offset));
+                    offset += length;
+                    break;
+                default:
+                    throw new InvalidDataException($"protobuf wire type {tag & 7} is not used by OTLP");
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>An <c>AnyValue</c> (the body of a log record) as text.</summary>
+    public static string AnyValueText(byte[]? value) => value is null ? "" : AnyValue(value);
+
     public static string String(byte[]? message, int field) =>
         Messages(message, field).FirstOrDefault() is { } bytes ? Encoding.UTF8.GetString(bytes) : "";
 

@@ -10,7 +10,12 @@ public abstract class ClientTestBase(IZooKeeperServerFixture server) : IAsyncLif
 {
     private readonly List<ZooKeeperClient> _clients = [];
 
+    private readonly string _connectString = server.ConnectStringForTest(Random.Shared.Next(int.MaxValue));
+
     protected IZooKeeperServerFixture Server { get; } = server;
+
+    /// <summary>Where this test's clients connect (see <see cref="IZooKeeperServerFixture.ConnectStringForTest"/>).</summary>
+    protected string ConnectString => _connectString;
 
     /// <summary>The test's own znode, created before the test (e.g. /ClientTest-3f2a...).</summary>
     protected string Root { get; } = "/" + Guid.NewGuid().ToString("N");
@@ -44,7 +49,7 @@ public abstract class ClientTestBase(IZooKeeperServerFixture server) : IAsyncLif
             options.ReconnectDelay = TimeSpan.FromMilliseconds(100);
         }
 
-        var client = await ZooKeeperClient.ConnectAsync((singleServer ? Server.SingleServerConnectString : Server.ConnectString) + chroot, options);
+        var client = await ZooKeeperClient.ConnectAsync((singleServer ? Server.SingleServerConnectString : _connectString) + chroot, options);
         _clients.Add(client);
         return client;
     }

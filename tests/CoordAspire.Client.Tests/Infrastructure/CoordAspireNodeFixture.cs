@@ -10,7 +10,7 @@ namespace CoordAspire.Client.Tests;
 public sealed class CoordAspireNodeFixture : IZooKeeperServerFixture, IAsyncLifetime
 {
     /// <summary>The ensemble's tickTime (EnsembleUnderTest writes it into every member's zoo.cfg).</summary>
-    private const int TickTimeMs = 500;
+    private const int TickTimeMs = 1000;
     private EnsembleUnderTest? _ensemble;
 
     public string Name => "CoordAspire ensemble";
@@ -18,6 +18,8 @@ public sealed class CoordAspireNodeFixture : IZooKeeperServerFixture, IAsyncLife
     public string ConnectString => Ensemble.ConnectString;
 
     public string SingleServerConnectString => Ensemble.Members[0].ConnectString;
+
+    public string ConnectStringForTest(int seed) => Ensemble.Members[seed % Ensemble.Members.Count].ConnectString;
 
     public TimeSpan MinSessionTimeout => TimeSpan.FromMilliseconds(2 * TickTimeMs);
 

@@ -18,6 +18,14 @@ public interface IZooKeeperServerFixture
     /// </summary>
     string SingleServerConnectString => ConnectString;
 
+    /// <summary>
+    /// The connect string for one test's clients. ZooKeeper orders all writes, but one client sees another's write only
+    /// once its own server has applied it (or after a sync): the suites, written with one server in mind, assert what
+    /// one client sees right after another's write. So an ensemble gives all of a test's clients one member, picked by
+    /// <paramref name="seed"/> — a follower two times in three, whose every write goes through the leader.
+    /// </summary>
+    string ConnectStringForTest(int seed) => ConnectString;
+
     /// <summary>The smallest session timeout the server grants (2 × tickTime).</summary>
     TimeSpan MinSessionTimeout { get; }
 

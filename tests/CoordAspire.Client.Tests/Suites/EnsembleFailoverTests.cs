@@ -110,6 +110,40 @@ public abstract class EnsembleFailoverTests(bool apache)
         Assert.True(acquisitions > 10, $"{ensemble.Name}: only {acquisitions} acquisitions");
     }
 
+    [Fact]
+    public async Task A_session_that_goes_silent_expires_on_the_leader_and_its_ephemerals_go_from_every_member()
+    {
+        await using var ensemble = await EnsembleUnderTest.StartAsync(3, apache: apache);
+        var options = Options();
+        options.SessionTimeout = TimeSpan.FromSeconds(2);
+        await using var silent = await ZooKeeperClient.ConnectAsync(ensemble.ConnectString, options);
+        await silent.CreateAsync("/short-lived", Array.Empty<byte>(), CreateMode.Ephemeral);
+
+        // No pings and no requests: only the leader decides the session is over, whichever member the client is on.
+        silent.TestHooks.SuppressPings = true;
+        foreach (var member in ensemble.Members)
+        {
+            await using var reader = await ZooKeeperClient.ConnectAsync(member.ConnectString, Options());
+            await EventuallyAsync(
+                async () =>
+                {
+                    await reader.SyncAsync("/");
+                    return await reader.ExistsAsync("/short-lived") is null;
+                },
+                $"{ensemble.Name}: the expired session's ephemeral is still on {member}");
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, what);
+            await Task.Delay(100);
+        }
+    }
+
     private static async Task EventuallyAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + Timeout;

@@ -15,7 +15,7 @@ public abstract class HostingTests(IZooKeeperServerFixture server) : ClientTestB
     {
         await using var host = BuildHost(new()
         {
-            ["ConnectionStrings:coord"] = Server.ConnectString,
+            ["ConnectionStrings:coord"] = ConnectString,
             ["CoordAspire:Client:coord:SessionTimeout"] = "00:00:05",
             ["CoordAspire:Client:coord:WaitForConnectionOnStart"] = "true",
         });
@@ -64,7 +64,7 @@ public abstract class HostingTests(IZooKeeperServerFixture server) : ClientTestB
     [Fact]
     public async Task Endpoint_uris_with_a_chroot_and_keyed_clients_are_understood()
     {
-        string port = Server.ConnectString[(Server.ConnectString.LastIndexOf(':') + 1)..];
+        string port = ConnectString[(ConnectString.LastIndexOf(':') + 1)..];
         await using var host = BuildHost(new()
         {
             ["ConnectionStrings:rooted"] = $"tcp://127.0.0.1:{port}{Root}",

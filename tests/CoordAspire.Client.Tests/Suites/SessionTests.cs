@@ -9,7 +9,7 @@ public abstract class SessionTests(IZooKeeperServerFixture server) : ClientTestB
     public async Task Session_survives_a_dropped_connection_with_its_ephemerals_and_watches()
     {
         var options = new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(10), ReconnectDelay = TimeSpan.FromSeconds(1.5) };
-        var client = await ConnectAsync(options);
+        var client = await ConnectAsync(options, singleServer: true);
         var states = new List<ConnectionState>();
         client.StateChanged += (_, e) => { lock (states) { states.Add(e.Current); } };
         long sessionId = client.SessionId;
@@ -130,7 +130,7 @@ public abstract class SessionTests(IZooKeeperServerFixture server) : ClientTestB
     [Fact]
     public async Task Requests_made_while_disconnected_are_sent_after_reconnecting()
     {
-        var client = await ConnectAsync(new ZooKeeperClientOptions { ReconnectDelay = TimeSpan.FromMilliseconds(500) });
+        var client = await ConnectAsync(new ZooKeeperClientOptions { ReconnectDelay = TimeSpan.FromMilliseconds(500) }, singleServer: true);
         client.DropConnection();
         await WaitForStateAsync(client, ConnectionState.Disconnected);
         var queued = client.CreateAsync(P("queued"), Bytes("q"));

@@ -220,7 +220,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         File.WriteAllText(Path.Combine(data, "myid"), member.Id.ToString(CultureInfo.InvariantCulture) + "\n");
         var lines = new List<string>
         {
-            "tickTime=500",
+            "tickTime=1000",
             "initLimit=10",
             "syncLimit=5",
             $"dataDir={data}",

@@ -58,6 +58,15 @@ public sealed class EnsembleTests(ITestOutputHelper output)
             }
         }
 
+        // zkServer.sh status, ours: the mode from the member's own zoo.cfg.
+        foreach (var member in ensemble.Members)
+        {
+            var status = await ProcessRunner.RunAsync("dotnet", [CoordAspireNodeServer.ProgramPath, "status", member.ConfigPath], null, TimeSpan.FromSeconds(30));
+            Assert.True(status.ExitCode == 0, status.ToString());
+            Assert.Equal([member == leader ? "Mode: leader" : "Mode: follower"], status.StdoutLines.Where(l => l.Length > 0));
+            Assert.Contains($"Client port found: {member.ClientPort}.", status.Stderr, StringComparison.Ordinal);
+        }
+
         output.WriteLine($"leader: {leader}");
     }
 
@@ -157,7 +166,7 @@ public sealed class EnsembleTests(ITestOutputHelper output)
         var refused = Stopwatch.StartNew();
         while (await leader.ModeAsync() is not null)
         {
-            Assert.True(refused.Elapsed < TimeSpan.FromSeconds(10), "the leader kept serving without a quorum");
+            Assert.True(refused.Elapsed < TimeSpan.FromSeconds(20), "the leader kept serving without a quorum");
             await Task.Delay(50);
         }
 
@@ -253,6 +262,73 @@ public sealed class EnsembleTests(ITestOutputHelper output)
         foreach (var member in ensemble.Members.Where(m => m.IsRunning))
         {
             await AssertAllPresentAsync(member, acknowledged);
+        }
+    }
+
+    [Fact]
+    public async Task A_member_that_missed_more_than_the_leaders_log_window_catches_up_by_snapshot()
+    {
+        await using var ensemble = await EnsembleUnderTest.StartAsync(3);
+        var leader = await ensemble.WaitForLeaderAsync();
+        var behind = ensemble.Members.First(m => m != leader);
+        await EnsembleUnderTest.KillAsync(behind);
+
+        // More than the 500 committed transactions a leader keeps for DIFF: the leader must send a SNAP.
+        await using (var client = await ZooKeeperClient.ConnectAsync(leader.ConnectString, Options))
+        {
+            await client.CreateAsync("/many");
+            var writes = Enumerable.Range(0, 800).Select(i => client.CreateAsync($"/many/n{i}", Encoding.UTF8.GetBytes($"v{i}")).AsTask());
+            await Task.WhenAll(writes);
+        }
+
+        await ensemble.RestartAsync(behind);
+        await ensemble.WaitUntilAllServeAsync(TimeSpan.FromSeconds(30));
+        await using (var client = await ZooKeeperClient.ConnectAsync(behind.ConnectString, Options))
+        {
+            Assert.Equal(800, (await client.GetChildrenAsync("/many")).Count);
+            Assert.Equal("v799", Encoding.UTF8.GetString((await client.GetDataAsync("/many/n799")).Data));
+        }
+
+        Assert.Contains(behind.Process!.RecentOutput, l => l.Contains("Installed the leader's snapshot", StringComparison.Ordinal));
+
+        // And it serves as a full member afterwards: writes through it reach everyone.
+        await using (var client = await ZooKeeperClient.ConnectAsync(behind.ConnectString, Options))
+        {
+            await client.CreateAsync("/after-snap");
+        }
+
+        await using (var client = await ZooKeeperClient.ConnectAsync(leader.ConnectString, Options))
+        {
+            await client.SyncAsync("/");
+            Assert.NotNull(await client.ExistsAsync("/after-snap"));
+        }
+    }
+
+    [Fact]
+    public async Task An_observer_serves_reads_and_forwards_writes_but_never_votes()
+    {
+        await using var ensemble = await EnsembleUnderTest.StartAsync(voters: 3, observers: 1);
+        var observer = ensemble.Members.Single(m => m.IsObserver);
+        Assert.Equal("observer", await observer.ModeAsync());
+
+        await using (var client = await ZooKeeperClient.ConnectAsync(observer.ConnectString, Options))
+        {
+            await client.CreateAsync("/via-observer", Encoding.UTF8.GetBytes("o"));
+            Assert.Equal("o", Encoding.UTF8.GetString((await client.GetDataAsync("/via-observer")).Data));
+        }
+
+        // Two voters down: the observer cannot make a quorum with the third, so nobody serves.
+        var leader = await ensemble.WaitForLeaderAsync();
+        foreach (var voter in ensemble.Members.Where(m => !m.IsObserver && m != leader).ToArray())
+        {
+            await EnsembleUnderTest.KillAsync(voter);
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (await leader.ModeAsync() is not null || await observer.ModeAsync() is not null)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "a voter and an observer kept serving without a quorum of voters");
+            await Task.Delay(100);
         }
     }
 
