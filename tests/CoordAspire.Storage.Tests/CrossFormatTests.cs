@@ -126,7 +126,10 @@ public sealed partial class CrossFormatTests
             var expected = JavaTools.NodeLines(live.Tree);
             var actual = JavaTools.NodeLines(dump);
             Assert.True(JavaTools.Diff(expected, actual) is null, JavaTools.Diff(expected, actual));
-            Assert.DoesNotContain(zk.RecentOutput, l => l.Contains(" ERROR ", StringComparison.Ordinal) || l.Contains("CRC", StringComparison.Ordinal));
+            // Errors about what it read from our files. An error on an NIO worker thread is ZooKeeper 3.8.0's own race of
+            // a client connecting while the server finishes starting (an NPE in ZooKeeperServer), not about the dataDir.
+            Assert.DoesNotContain(zk.RecentOutput, l => (l.Contains(" ERROR ", StringComparison.Ordinal) && !l.Contains("[NIOWorkerThread", StringComparison.Ordinal))
+                || l.Contains("CRC", StringComparison.Ordinal));
 
             // ZooKeeper appends to the history we wrote (its own snapshot at startup, then its log).
             touch = await JavaTools.TreeDumpAsync(zk.ConnectString, "touch");
