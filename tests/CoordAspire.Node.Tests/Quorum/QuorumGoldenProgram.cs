@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using CoordAspire.Node.Tests.Harness;
 
 namespace CoordAspire.Node.Tests.Quorum;
@@ -11,11 +9,12 @@ namespace CoordAspire.Node.Tests.Quorum;
 /// </summary>
 internal static class QuorumGoldenProgram
 {
-    private static readonly SemaphoreSlim CompileGate = new(1, 1);
-    private static string? compiled;
+    private static readonly CompiledJavaSource Program = new(
+        Path.Combine(JavaZooKeeperClient.JavaTestsDirectory, "quorum", "QuorumGolden.java"), "QuorumGolden", "coordaspire-quorumgolden", "-proc:none");
+
     private static IReadOnlyDictionary<string, string>? packets;
 
-    public static string SourcePath => Path.Combine(JavaZooKeeperClient.JavaTestsDirectory, "quorum", "QuorumGolden.java");
+    public static string SourcePath => Program.SourcePath;
 
     /// <summary>"packets" mode: name → hex, computed once per test run.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> PacketsAsync()
@@ -40,7 +39,7 @@ internal static class QuorumGoldenProgram
     public static async Task<ProcessResult> RunAsync(params string[] args)
     {
         var zk = ZooKeeperAvailability.Require();
-        var classes = await CompileAsync();
+        var classes = await Program.CompileAsync();
         var result = await ProcessRunner.RunAsync(zk.JavaPath,
             ["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
              "-cp", zk.ClassPath(classes), "QuorumGolden", .. args],
@@ -51,55 +50,5 @@ internal static class QuorumGoldenProgram
         }
 
         return result;
-    }
-
-    private static async Task<string> CompileAsync()
-    {
-        if (compiled is { } done)
-        {
-            return done;
-        }
-
-        await CompileGate.WaitAsync();
-        try
-        {
-            if (compiled is { } again)
-            {
-                return again;
-            }
-
-            var zk = ZooKeeperAvailability.Require();
-            var source = await File.ReadAllBytesAsync(SourcePath);
-            var key = Convert.ToHexStringLower(SHA256.HashData(source.Concat(Encoding.UTF8.GetBytes(zk.ClassPath())).ToArray()))[..16];
-            var target = Path.Combine(Path.GetTempPath(), "coordaspire-quorumgolden", key);
-            if (!File.Exists(Path.Combine(target, "QuorumGolden.class")))
-            {
-                var staging = target + "." + Guid.NewGuid().ToString("N");
-                Directory.CreateDirectory(staging);
-                var result = await ProcessRunner.RunAsync(zk.JavacPath,
-                    ["-nowarn", "-proc:none", "-implicit:none", "-encoding", "UTF-8", "-cp", zk.ClassPath(), "-d", staging, SourcePath],
-                    stdin: null, TimeSpan.FromMinutes(3));
-                if (result.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"javac QuorumGolden.java failed:\n{result}");
-                }
-
-                try
-                {
-                    Directory.Move(staging, target);
-                }
-                catch (IOException) when (File.Exists(Path.Combine(target, "QuorumGolden.class")))
-                {
-                    Directory.Delete(staging, recursive: true);
-                }
-            }
-
-            compiled = target;
-            return target;
-        }
-        finally
-        {
-            CompileGate.Release();
-        }
     }
 }

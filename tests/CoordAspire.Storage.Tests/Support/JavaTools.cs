@@ -13,8 +13,7 @@ namespace CoordAspire.Storage.Tests.Support;
 /// </summary>
 public static class JavaTools
 {
-    private static readonly SemaphoreSlim CompileGate = new(1, 1);
-    private static string? compiled;
+    private static readonly CompiledJavaSource TreeDump = new(TreeDumpSource, "TreeDump", "coordaspire-treedump");
 
     /// <summary>
     /// <c>zookeeper.DigestAuthenticationProvider.superDigest</c> for TreeDump's "super:secret" identity, so that it
@@ -28,7 +27,7 @@ public static class JavaTools
     public static async Task<ProcessResult> TreeDumpAsync(string connectString, string mode)
     {
         var zk = ZooKeeperAvailability.Require();
-        var classes = await CompileAsync();
+        var classes = await TreeDump.CompileAsync();
         return await ProcessRunner.RunAsync(zk.JavaPath,
             ["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
              "-cp", zk.ClassPath(classes), "TreeDump", connectString, mode],
@@ -103,55 +102,6 @@ public static class JavaTools
             stdin: null, TimeSpan.FromMinutes(1));
     }
 
-    private static async Task<string> CompileAsync()
-    {
-        if (compiled is { } done)
-        {
-            return done;
-        }
-
-        await CompileGate.WaitAsync();
-        try
-        {
-            if (compiled is { } again)
-            {
-                return again;
-            }
-
-            var zk = ZooKeeperAvailability.Require();
-            var source = await File.ReadAllBytesAsync(TreeDumpSource);
-            var key = Convert.ToHexStringLower(SHA256.HashData(source.Concat(Encoding.UTF8.GetBytes(zk.ClassPath())).ToArray()))[..16];
-            var target = Path.Combine(Path.GetTempPath(), "coordaspire-treedump", key);
-            if (!File.Exists(Path.Combine(target, "TreeDump.class")))
-            {
-                var staging = target + "." + Guid.NewGuid().ToString("N");
-                Directory.CreateDirectory(staging);
-                var result = await ProcessRunner.RunAsync(zk.JavacPath,
-                    ["-nowarn", "-implicit:none", "-encoding", "UTF-8", "-cp", zk.ClassPath(), "-d", staging, TreeDumpSource],
-                    stdin: null, TimeSpan.FromMinutes(3));
-                if (result.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"javac TreeDump.java failed:\n{result}");
-                }
-
-                try
-                {
-                    Directory.Move(staging, target);
-                }
-                catch (IOException) when (File.Exists(Path.Combine(target, "TreeDump.class")))
-                {
-                    Directory.Delete(staging, recursive: true);
-                }
-            }
-
-            compiled = target;
-            return target;
-        }
-        finally
-        {
-            CompileGate.Release();
-        }
-    }
 
     private static string ThisFile([CallerFilePath] string path = "") => path;
 }
