@@ -20,7 +20,7 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
     {
         foreach (var node in EnsembleFixture.Nodes)
         {
-            using var http = ensemble.App.CreateHttpClient(node, CoordEnsembleExtensions.AdminEndpoint);
+            using var http = ensemble.App.CreateHttpClient(node, CoordEnsembleResource.AdminEndpointName);
             var health = await http.GetAsync(new Uri("/health", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
@@ -172,7 +172,7 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
         }
 
         // mntr says the same as the gauges, in ZooKeeper 3.8's names.
-        using var http = ensemble.App.CreateHttpClient(leader, CoordEnsembleExtensions.AdminEndpoint);
+        using var http = ensemble.App.CreateHttpClient(leader, CoordEnsembleResource.AdminEndpointName);
         var mntr = await http.GetStringAsync(new Uri("/commands/mntr", UriKind.Relative));
         Assert.Contains("zk_peer_state\tleading - broadcast\n", mntr, StringComparison.Ordinal);
         Assert.Contains("zk_synced_followers\t2\n", mntr, StringComparison.Ordinal);
