@@ -116,6 +116,24 @@ public sealed class EnsembleFixture : IAsyncLifetime
         throw new TimeoutException($"no single leader within {timeout} ({modes})");
     }
 
+    /// <summary>Waits until the dashboard shows <paramref name="node"/>'s role (its <c>coord.role</c> property) as <paramref name="role"/>.</summary>
+    public async Task<ResourceEvent> WaitForRoleAsync(string node, string role, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            return await Notifications.WaitForResourceAsync(node, e => Property(e, "coord.role") == role, cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            var shown = Notifications.TryGetCurrentState(node, out var e) ? Property(e, "coord.role") : null;
+            throw new TimeoutException($"{node}'s role was not shown as {role} within {timeout} (shown: {shown ?? "nothing"})");
+        }
+    }
+
+    public static string? Property(ResourceEvent e, string name) =>
+        e.Snapshot.Properties.FirstOrDefault(p => p.Name == name)?.Value as string;
+
     public Task<ExecuteCommandResult> ExecuteCommandAsync(string resource, string command) =>
         App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(
             App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource), command);

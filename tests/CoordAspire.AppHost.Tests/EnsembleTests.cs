@@ -95,6 +95,30 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
     }
 
     [Fact]
+    public async Task Each_nodes_role_is_shown_live_and_its_state_stays_Aspires()
+    {
+        var leader = await ensemble.WaitForLeaderAsync(EnsembleFixture.Nodes, Timeout);
+        foreach (var node in EnsembleFixture.Nodes)
+        {
+            var shown = await ensemble.WaitForRoleAsync(node, node == leader ? "leader" : "follower", Timeout);
+            // The role is beside the state, not in it: WaitFor, health and Start/Stop/Restart read Running.
+            Assert.Equal(KnownResourceStates.Running, shown.Snapshot.State?.Text);
+            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, shown.Snapshot.HealthStatus);
+        }
+
+        // The ensemble's row in the resource list: its Source column, and the coord.leader property.
+        using var timeout = new CancellationTokenSource(Timeout);
+        var coord = await ensemble.Notifications.WaitForResourceAsync(
+            "coord", e => EnsembleFixture.Property(e, CustomResourceKnownProperties.Source)?.StartsWith($"{leader} leader", StringComparison.Ordinal) == true, timeout.Token);
+        Assert.Equal(leader, EnsembleFixture.Property(coord, "coord.leader"));
+        Assert.Equal("CoordEnsemble", coord.Snapshot.ResourceType);
+        foreach (var follower in EnsembleFixture.Nodes.Where(n => n != leader))
+        {
+            Assert.Contains($"{follower} follower", EnsembleFixture.Property(coord, CustomResourceKnownProperties.Source), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_write_through_one_node_is_read_on_the_others()
     {
         var path = $"/ensemble-tests-{Guid.NewGuid():N}";
