@@ -24,7 +24,19 @@ public static class CoordEnsembleBuilderExtensions
     /// </summary>
     public static IResourceBuilder<CoordEnsembleResource> AddCoordEnsemble<TNode>(
         this IDistributedApplicationBuilder builder, [ResourceName] string name, int size = 3)
-        where TNode : IProjectMetadata, new()
+        where TNode : IProjectMetadata, new() =>
+        builder.AddCoordEnsemble(name, size, nodeName => builder.AddProject<TNode>(nodeName));
+
+    /// <summary>
+    /// <see cref="AddCoordEnsemble{TNode}"/> for an AppHost that names the Node's project by its path (a .csproj,
+    /// absolute or relative to the AppHost's directory) rather than through a generated <c>Projects.*</c> type.
+    /// </summary>
+    public static IResourceBuilder<CoordEnsembleResource> AddCoordEnsemble(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, string nodeProjectPath, int size = 3) =>
+        builder.AddCoordEnsemble(name, size, nodeName => builder.AddProject(nodeName, nodeProjectPath));
+
+    private static IResourceBuilder<CoordEnsembleResource> AddCoordEnsemble(
+        this IDistributedApplicationBuilder builder, string name, int size, Func<string, IResourceBuilder<ProjectResource>> addNode)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, 255); // ZooKeeper's myids, by convention
@@ -36,7 +48,7 @@ public static class CoordEnsembleBuilderExtensions
                 Properties = [new(CustomResourceKnownProperties.Source, $"{size} members")],
             });
 
-        var nodes = Enumerable.Range(1, size).Select(id => builder.AddCoordNode<TNode>(ensemble, id)).ToList();
+        var nodes = Enumerable.Range(1, size).Select(id => builder.AddCoordNode(ensemble, id, addNode)).ToList();
         var servers = ServerLines(ensemble.Resource);
         foreach (var node in nodes)
         {
@@ -78,15 +90,15 @@ public static class CoordEnsembleBuilderExtensions
     /// allocated at run time and not proxied (a ZooKeeper server binds the ports its own server line names, so it
     /// must see the real ones); when published, each node is its own container with ZooKeeper's usual ports.
     /// </summary>
-    private static IResourceBuilder<ProjectResource> AddCoordNode<TNode>(
-        this IDistributedApplicationBuilder builder, IResourceBuilder<CoordEnsembleResource> ensemble, int id)
-        where TNode : IProjectMetadata, new()
+    private static IResourceBuilder<ProjectResource> AddCoordNode(
+        this IDistributedApplicationBuilder builder, IResourceBuilder<CoordEnsembleResource> ensemble, int id,
+        Func<string, IResourceBuilder<ProjectResource>> addNode)
     {
         var publish = builder.ExecutionContext.IsPublishMode;
         // A run's own directories when the ensemble keeps no data volume: a member restarted within the run still
         // finds its log (a crash is survivable), the next run starts empty.
         var runRoot = Path.Combine(Path.GetTempPath(), "coordaspire", $"{ensemble.Resource.Name}-{Environment.ProcessId}");
-        var node = builder.AddProject<TNode>($"node{id}")
+        var node = addNode($"node{id}")
             .WithEndpoint(targetPort: publish ? CoordEnsembleResource.ClientPort : null, scheme: "tcp", name: CoordEnsembleResource.ClientEndpointName, isProxied: publish)
             .WithEndpoint(targetPort: publish ? CoordEnsembleResource.QuorumPort : null, scheme: "tcp", name: CoordEnsembleResource.QuorumEndpointName, isProxied: publish)
             .WithEndpoint(targetPort: publish ? CoordEnsembleResource.ElectionPort : null, scheme: "tcp", name: CoordEnsembleResource.ElectionEndpointName, isProxied: publish)

@@ -40,6 +40,17 @@ public sealed class CoordEnsembleResourceTests
     }
 
     [Fact]
+    public void An_AppHost_without_generated_project_types_names_the_Node_by_its_path()
+    {
+        var builder = DistributedApplication.CreateBuilder([]);
+        var path = Path.Combine(Repository.Root(), "Node", "CoordAspire.Node.csproj");
+        var ensemble = builder.AddCoordEnsemble("zk", path, size: 1).Resource;
+        var node = Assert.Single(ensemble.Nodes);
+        Assert.Equal("node1", node.Name);
+        Assert.Equal(path, node.GetProjectMetadata().ProjectPath);
+    }
+
+    [Fact]
     public async Task Each_member_is_told_its_myid_and_every_server_line()
     {
         var builder = DistributedApplication.CreateBuilder([]);
