@@ -62,7 +62,17 @@ public static class CoordEnsembleBuilderExtensions
             {
                 // As Aspire's own AddConnectionString does: BeforeResourceStartedEvent is where the WaitFor on every
                 // member happens; then the connection string is available, and the ensemble Running.
-                await e.Eventing.PublishAsync(new BeforeResourceStartedEvent(resource, e.Services), cancellationToken);
+                try
+                {
+                    await e.Eventing.PublishAsync(new BeforeResourceStartedEvent(resource, e.Services), cancellationToken);
+                }
+                catch (DistributedApplicationException)
+                {
+                    // A member failed to start (WaitFor says which, in the ensemble's log): no quorum to connect to.
+                    await e.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.FailedToStart });
+                    return;
+                }
+
                 await e.Notifications.PublishUpdateAsync(resource, s => s with { State = KnownResourceStates.Running });
                 await e.Eventing.PublishAsync(new ConnectionStringAvailableEvent(resource, e.Services), cancellationToken);
             })
