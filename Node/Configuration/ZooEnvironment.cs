@@ -10,7 +10,14 @@ namespace CoordAspire.Node.Configuration;
 /// the text is then read by <see cref="ZooConfigParser"/> like any zoo.cfg, so every rule and every error message is
 /// the same as for a file written by hand.
 /// <list type="table">
-/// <item><term>ZOO_MY_ID</term><description><c>dataDir/myid</c> (default 1)</description></item>
+/// <item><term>ZOO_MY_ID</term><description><c>dataDir/myid</c>. Default 1 for a standalone server, as in the image; a
+/// node whose <c>ZOO_SERVERS</c> lists more than one server refuses to start without it (or the next variable): the image's
+/// default would silently make every such member a second <c>server.1</c>.</description></item>
+/// <item><term>ZOO_MY_ID_FROM_ORDINAL</term><description>for a Kubernetes StatefulSet, in place of <c>ZOO_MY_ID</c>: the
+/// pod's ordinal N, given either as the number itself (the downward API's <c>metadata.labels['apps.kubernetes.io/pod-index']</c>)
+/// or as the pod's name, which ends in <c>-N</c> (<c>metadata.name</c>, the pod's hostname: <c>coord-2</c>); myid is
+/// N + 1, since ordinals count from 0 and server ids, by ZooKeeper convention, from 1 (the Kubernetes ZooKeeper
+/// tutorial's <c>MY_ID=$((ORD+1))</c>). Setting both is refused, as two answers to one question.</description></item>
 /// <item><term>ZOO_SERVERS</term><description><c>server.N=host:quorumPort:electionPort[:role][;[clientHost:]clientPort]</c> entries separated by blanks (default <c>server.1=localhost:2888:3888;2181</c>)</description></item>
 /// <item><term>ZOO_DATA_DIR, ZOO_DATA_LOG_DIR</term><description><c>dataDir</c> (default /data, the image's volume), <c>dataLogDir</c> (default: dataDir)</description></item>
 /// <item><term>ZOO_TICK_TIME, ZOO_INIT_LIMIT, ZOO_SYNC_LIMIT</term><description>2000, 5, 2 as in the image</description></item>
@@ -104,7 +111,7 @@ public static class ZooEnvironment
         {
             Directory.CreateDirectory(dataDir);
             Directory.CreateDirectory(confDir);
-            WriteMyId(dataDir, variable("ZOO_MY_ID"));
+            WriteMyId(dataDir, MyId(variable));
             File.WriteAllText(configPath, text);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -113,6 +120,48 @@ public static class ZooEnvironment
         }
 
         return ZooConfigParser.Parse(configPath);
+    }
+
+    /// <summary>
+    /// The server id the variables give: <c>ZOO_MY_ID</c>, or the StatefulSet ordinal + 1 from
+    /// <c>ZOO_MY_ID_FROM_ORDINAL</c>, or null (the standalone default, 1). An ensemble member must be told: two members
+    /// that both took the default would be two <c>server.1</c>s, each counting the other's votes as its own.
+    /// </summary>
+    /// <exception cref="ZooConfigException">No id for an ensemble member, both variables, or an ordinal that is not one.</exception>
+    public static string? MyId(Func<string, string?> variable)
+    {
+        var myId = variable("ZOO_MY_ID") is { } given && !string.IsNullOrWhiteSpace(given) ? given.Trim() : null;
+        var fromOrdinal = variable("ZOO_MY_ID_FROM_ORDINAL") is { } ordinal && !string.IsNullOrWhiteSpace(ordinal) ? ordinal.Trim() : null;
+        if (myId is not null && fromOrdinal is not null)
+        {
+            throw new ZooConfigException("ZOO_MY_ID", null, $"both ZOO_MY_ID ({myId}) and ZOO_MY_ID_FROM_ORDINAL ({fromOrdinal}) are set; give one");
+        }
+
+        if (fromOrdinal is not null)
+        {
+            // "2" (the pod-index label) or "coord-2" (the pod's name): the digits after the last '-'.
+            var dash = fromOrdinal.LastIndexOf('-');
+            var digits = dash < 0 ? fromOrdinal : dash == 0 ? "" : fromOrdinal[(dash + 1)..];
+            if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= 255)
+            {
+                throw new ZooConfigException("ZOO_MY_ID_FROM_ORDINAL", null,
+                    $"'{fromOrdinal}' is neither a pod ordinal below 255 nor a StatefulSet pod name ending in one (coord-2)");
+            }
+
+            return (index + 1).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var servers = variable("ZOO_SERVERS") is { Length: > 0 } list
+            ? SplitWords(list).Count(w => w.StartsWith("server.", StringComparison.Ordinal))
+            : 1;
+        if (myId is null && servers > 1)
+        {
+            throw new ZooConfigException("ZOO_MY_ID", null,
+                $"ZOO_SERVERS lists {servers} servers but ZOO_MY_ID is not set: give each member its own id (server.N's N), " +
+                "or ZOO_MY_ID_FROM_ORDINAL in a StatefulSet; the standalone default of 1 would make every member server.1");
+        }
+
+        return myId;
     }
 
     /// <summary>

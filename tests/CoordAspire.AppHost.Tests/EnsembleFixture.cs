@@ -31,7 +31,7 @@ public sealed class EnsembleFixture : IAsyncLifetime
     {
         Telemetry = await OtlpReceiver.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CoordAspire_AppHost>(
-            [$"--{CoordEnsembleExtensions.DataDirectoryKey}={_dataDirectory}"]);
+            [$"--{CoordEnsembleBuilderExtensions.DataDirectoryKey}={_dataDirectory}"]);
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             // After Aspire's own OTLP settings (the dashboard's, absent here), so these win.
@@ -75,7 +75,7 @@ public sealed class EnsembleFixture : IAsyncLifetime
     }
 
     /// <summary>The node's client endpoint as <c>127.0.0.1:port</c>.</summary>
-    public string ClientEndPoint(string node) => $"127.0.0.1:{App.GetEndpoint(node, CoordEnsembleExtensions.ClientEndpoint).Port}";
+    public string ClientEndPoint(string node) => $"127.0.0.1:{App.GetEndpoint(node, CoordEnsembleResource.ClientEndpointName).Port}";
 
     /// <summary>A session with exactly these nodes to choose from.</summary>
     public Task<ZooKeeperClient> ConnectAsync(params string[] nodes) =>
@@ -86,7 +86,7 @@ public sealed class EnsembleFixture : IAsyncLifetime
     {
         try
         {
-            var port = App.GetEndpoint(node, CoordEnsembleExtensions.ClientEndpoint).Port;
+            var port = App.GetEndpoint(node, CoordEnsembleResource.ClientEndpointName).Port;
             return FourLetterWord.Mode(await FourLetterWord.AskAsync("127.0.0.1", port, "srvr", CancellationToken.None)) ?? "no answer";
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or OperationCanceledException)
@@ -115,6 +115,24 @@ public sealed class EnsembleFixture : IAsyncLifetime
 
         throw new TimeoutException($"no single leader within {timeout} ({modes})");
     }
+
+    /// <summary>Waits until the dashboard shows <paramref name="node"/>'s role (its <c>coord.role</c> property) as <paramref name="role"/>.</summary>
+    public async Task<ResourceEvent> WaitForRoleAsync(string node, string role, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            return await Notifications.WaitForResourceAsync(node, e => Property(e, "coord.role") == role, cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            var shown = Notifications.TryGetCurrentState(node, out var e) ? Property(e, "coord.role") : null;
+            throw new TimeoutException($"{node}'s role was not shown as {role} within {timeout} (shown: {shown ?? "nothing"})");
+        }
+    }
+
+    public static string? Property(ResourceEvent e, string name) =>
+        e.Snapshot.Properties.FirstOrDefault(p => p.Name == name)?.Value as string;
 
     public Task<ExecuteCommandResult> ExecuteCommandAsync(string resource, string command) =>
         App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(

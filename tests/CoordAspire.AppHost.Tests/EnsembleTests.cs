@@ -20,7 +20,7 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
     {
         foreach (var node in EnsembleFixture.Nodes)
         {
-            using var http = ensemble.App.CreateHttpClient(node, CoordEnsembleExtensions.AdminEndpoint);
+            using var http = ensemble.App.CreateHttpClient(node, CoordEnsembleResource.AdminEndpointName);
             var health = await http.GetAsync(new Uri("/health", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
@@ -92,6 +92,30 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
         var result = await ensemble.ExecuteCommandAsync("coord", "show-leader");
         Assert.True(result.Success, result.Message);
         Assert.StartsWith(leader + " is the leader", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_nodes_role_is_shown_live_and_its_state_stays_Aspires()
+    {
+        var leader = await ensemble.WaitForLeaderAsync(EnsembleFixture.Nodes, Timeout);
+        foreach (var node in EnsembleFixture.Nodes)
+        {
+            var shown = await ensemble.WaitForRoleAsync(node, node == leader ? "leader" : "follower", Timeout);
+            // The role is beside the state, not in it: WaitFor, health and Start/Stop/Restart read Running.
+            Assert.Equal(KnownResourceStates.Running, shown.Snapshot.State?.Text);
+            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, shown.Snapshot.HealthStatus);
+        }
+
+        // The ensemble's row in the resource list: its Source column, and the coord.leader property.
+        using var timeout = new CancellationTokenSource(Timeout);
+        var coord = await ensemble.Notifications.WaitForResourceAsync(
+            "coord", e => EnsembleFixture.Property(e, CustomResourceKnownProperties.Source)?.StartsWith($"{leader} leader", StringComparison.Ordinal) == true, timeout.Token);
+        Assert.Equal(leader, EnsembleFixture.Property(coord, "coord.leader"));
+        Assert.Equal("CoordEnsemble", coord.Snapshot.ResourceType);
+        foreach (var follower in EnsembleFixture.Nodes.Where(n => n != leader))
+        {
+            Assert.Contains($"{follower} follower", EnsembleFixture.Property(coord, CustomResourceKnownProperties.Source), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -172,7 +196,7 @@ public sealed class EnsembleTests(EnsembleFixture ensemble) : IClassFixture<Ense
         }
 
         // mntr says the same as the gauges, in ZooKeeper 3.8's names.
-        using var http = ensemble.App.CreateHttpClient(leader, CoordEnsembleExtensions.AdminEndpoint);
+        using var http = ensemble.App.CreateHttpClient(leader, CoordEnsembleResource.AdminEndpointName);
         var mntr = await http.GetStringAsync(new Uri("/commands/mntr", UriKind.Relative));
         Assert.Contains("zk_peer_state\tleading - broadcast\n", mntr, StringComparison.Ordinal);
         Assert.Contains("zk_synced_followers\t2\n", mntr, StringComparison.Ordinal);

@@ -76,6 +76,9 @@ public sealed class FailoverTests(EnsembleFixture ensemble) : IClassFixture<Ense
             await KillAsync(leader);
             var newLeader = await ensemble.WaitForLeaderAsync(survivors, Timeout);
             Assert.NotEqual(leader, newLeader);
+            // The dashboard follows: the new leader is shown as such, the killed one as down.
+            await ensemble.WaitForRoleAsync(newLeader, "leader", TimeSpan.FromSeconds(10));
+            await ensemble.WaitForRoleAsync(leader, "down", TimeSpan.FromSeconds(10));
             var countAtElection = acknowledged.Count;
             while (acknowledged.Count < countAtElection + 10)
             {

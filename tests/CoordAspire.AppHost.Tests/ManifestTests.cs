@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace CoordAspire.AppHost.Tests;
@@ -14,27 +13,13 @@ public sealed class ManifestTests
     [Fact]
     public async Task The_committed_manifest_is_what_the_AppHost_publishes()
     {
-        var repository = RepositoryRoot();
+        var repository = Repository.Root();
         var output = Directory.CreateTempSubdirectory("coordaspire-manifest-");
         try
         {
             var generated = Path.Combine(output.FullName, "aspire-manifest.json");
-            var psi = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = repository,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var arg in new[] { "run", "--project", "AppHost", "--no-build", "-c", BuildConfiguration(), "--no-launch-profile", "--", "--publisher", "manifest", "--output-path", generated })
-            {
-                psi.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(psi)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-            Assert.True(process.ExitCode == 0 && File.Exists(generated), $"the AppHost did not publish a manifest:\n{await stdout}\n{await stderr}");
+            await Repository.RunAppHostAsync("--publisher", "manifest", "--output-path", generated);
+            Assert.True(File.Exists(generated), "the AppHost wrote no manifest");
 
             var committed = Normalize(Path.Combine(repository, "aspire-manifest.json"));
             var current = Normalize(generated);
@@ -65,22 +50,4 @@ public sealed class ManifestTests
 
         return json;
     }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CoordAspire.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no CoordAspire.sln above {AppContext.BaseDirectory}");
-    }
-
-    /// <summary>Debug or Release, as this test assembly was built (bin/&lt;configuration&gt;/net10.0/), so that
-    /// <c>--no-build</c> finds the AppHost built with it.</summary>
-    private static string BuildConfiguration() =>
-        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 }

@@ -1,6 +1,6 @@
 using CoordAspire.Node.Configuration;
 
-namespace CoordAspire.AppHost.Tests.Configuration;
+namespace CoordAspire.Node.Tests.Configuration;
 
 /// <summary>
 /// The ZooKeeper image's variables, as the AppHost sets them: composed into the zoo.cfg that the entrypoint would
@@ -102,6 +102,78 @@ public sealed class ZooEnvironmentTests : IDisposable
             ["ZOO_SERVERS"] = "server.1=127.0.0.1:2001:3001;4001 server.2=127.0.0.1:2002:3002;4002 server.3=127.0.0.1:2003:3003;4003",
         })));
         Assert.Contains("server id 4 is not among the servers", e.Message, StringComparison.Ordinal);
+    }
+
+    private const string ThreeServers =
+        "server.1=127.0.0.1:2001:3001;4001 server.2=127.0.0.1:2002:3002;4002 server.3=127.0.0.1:2003:3003;4003";
+
+    [Fact]
+    public void An_ensemble_member_without_ZOO_MY_ID_refuses_to_start_rather_than_be_a_second_server_1()
+    {
+        var e = Assert.Throws<ZooConfigException>(() => ZooEnvironment.Load(Variables(new()
+        {
+            ["ZOO_DATA_DIR"] = _directory,
+            ["ZOO_SERVERS"] = ThreeServers,
+        })));
+        Assert.Equal("ZOO_MY_ID", e.FileName);
+        Assert.Contains("ZOO_SERVERS lists 3 servers but ZOO_MY_ID is not set", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "myid")), "no myid may be written for a member that does not know who it is");
+    }
+
+    [Fact]
+    public void A_standalone_server_keeps_the_images_default_id_of_1()
+    {
+        ZooEnvironment.Load(Variables(new() { ["ZOO_DATA_DIR"] = _directory, ["ZOO_SERVERS"] = "server.1=localhost:2888:3888;12181" }));
+        Assert.Equal("1\n", File.ReadAllText(Path.Combine(_directory, "myid")));
+    }
+
+    [Theory]
+    [InlineData("0", 1)] // the downward API's apps.kubernetes.io/pod-index label
+    [InlineData("2", 3)]
+    [InlineData("coord-0", 1)] // the pod's name (metadata.name, its hostname)
+    [InlineData("coord-2", 3)]
+    [InlineData("my-zk-ensemble-10", 11)]
+    public void ZOO_MY_ID_FROM_ORDINAL_makes_the_StatefulSet_ordinal_plus_1_the_myid(string ordinal, int myId)
+    {
+        var config = ZooEnvironment.Load(Variables(new()
+        {
+            ["ZOO_MY_ID_FROM_ORDINAL"] = ordinal,
+            ["ZOO_DATA_DIR"] = _directory,
+            ["ZOO_SERVERS"] = string.Join(' ', Enumerable.Range(1, 11).Select(i => $"server.{i}=127.0.0.1:{2000 + i}:{3000 + i};{4000 + i}")),
+        }));
+        Assert.Equal(myId, config.ServerId);
+        Assert.Equal($"{myId}\n", File.ReadAllText(Path.Combine(_directory, "myid")));
+    }
+
+    [Theory]
+    [InlineData("coord")]
+    [InlineData("coord-")]
+    [InlineData("-1")]
+    [InlineData("255")] // myid 256: past ZooKeeper's 1..255 convention
+    [InlineData("coord-x")]
+    public void A_value_of_ZOO_MY_ID_FROM_ORDINAL_that_is_no_ordinal_is_refused(string ordinal)
+    {
+        var e = Assert.Throws<ZooConfigException>(() => ZooEnvironment.Load(Variables(new()
+        {
+            ["ZOO_MY_ID_FROM_ORDINAL"] = ordinal,
+            ["ZOO_DATA_DIR"] = _directory,
+            ["ZOO_SERVERS"] = ThreeServers,
+        })));
+        Assert.Equal("ZOO_MY_ID_FROM_ORDINAL", e.FileName);
+        Assert.Contains($"'{ordinal}' is neither a pod ordinal", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ZOO_MY_ID_and_ZOO_MY_ID_FROM_ORDINAL_together_are_refused()
+    {
+        var e = Assert.Throws<ZooConfigException>(() => ZooEnvironment.Load(Variables(new()
+        {
+            ["ZOO_MY_ID"] = "2",
+            ["ZOO_MY_ID_FROM_ORDINAL"] = "coord-1",
+            ["ZOO_DATA_DIR"] = _directory,
+            ["ZOO_SERVERS"] = ThreeServers,
+        })));
+        Assert.Contains("both ZOO_MY_ID (2) and ZOO_MY_ID_FROM_ORDINAL (coord-1)", e.Message, StringComparison.Ordinal);
     }
 
     private static Func<string, string?> Variables(Dictionary<string, string> values) => name => values.GetValueOrDefault(name);

@@ -2,7 +2,7 @@ using Aspire.Hosting.ApplicationModel;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CoordAspire.AppHost;
+namespace Aspire.Hosting;
 
 /// <summary>
 /// "Kill" on a node: SIGKILL, as <c>kill -9</c> would, with no shutdown at all, so that a person can crash the leader

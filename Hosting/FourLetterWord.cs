@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace CoordAspire.AppHost;
+namespace Aspire.Hosting;
 
 /// <summary>A four letter word asked the way operators ask it (<c>echo srvr | nc host 2181</c>).</summary>
 internal static class FourLetterWord

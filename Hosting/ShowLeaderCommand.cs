@@ -1,9 +1,8 @@
 using Aspire.Hosting.ApplicationModel;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CoordAspire.AppHost;
+namespace Aspire.Hosting;
 
 /// <summary>
 /// "Show leader" on the ensemble: asks every node <c>srvr</c> on its client port, as <c>zkServer.sh status</c> does,
@@ -14,14 +13,11 @@ internal static partial class ShowLeaderCommand
 {
     public const string Name = "show-leader";
 
-    public const string LeaderProperty = "coord.leader";
-
-    public static IResourceBuilder<ConnectionStringResource> WithShowLeaderCommand(
-        this IResourceBuilder<ConnectionStringResource> ensemble, IReadOnlyList<IResourceBuilder<ProjectResource>> nodes) =>
+    public static IResourceBuilder<CoordEnsembleResource> WithShowLeaderCommand(this IResourceBuilder<CoordEnsembleResource> ensemble) =>
         ensemble.WithCommand(
             Name,
             "Show leader",
-            context => ShowLeaderAsync(ensemble.Resource, nodes, context),
+            context => ShowLeaderAsync(ensemble.Resource, context),
             new CommandOptions
             {
                 Description = "Ask every node srvr and report which one is the leader",
@@ -30,22 +26,13 @@ internal static partial class ShowLeaderCommand
                 UpdateState = _ => ResourceCommandState.Enabled,
             });
 
-    private static async Task<ExecuteCommandResult> ShowLeaderAsync(
-        ConnectionStringResource ensemble, IReadOnlyList<IResourceBuilder<ProjectResource>> nodes, ExecuteCommandContext context)
+    private static async Task<ExecuteCommandResult> ShowLeaderAsync(CoordEnsembleResource ensemble, ExecuteCommandContext context)
     {
         var logger = context.Services.GetRequiredService<ResourceLoggerService>().GetLogger(ensemble);
-        var modes = await Task.WhenAll(nodes.Select(async node =>
+        var modes = await Task.WhenAll(ensemble.Nodes.Select(async node =>
         {
-            var client = node.GetEndpoint(CoordEnsembleExtensions.ClientEndpoint);
-            try
-            {
-                var srvr = await FourLetterWord.AskAsync("127.0.0.1", client.Port, "srvr", context.CancellationToken);
-                return (node.Resource.Name, Mode: FourLetterWord.Mode(srvr) ?? "no answer");
-            }
-            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or InvalidOperationException)
-            {
-                return (node.Resource.Name, Mode: "down");
-            }
+            var role = await NodeRole.AskAsync(node, context.CancellationToken);
+            return (node.Name, Mode: role == NodeRole.NotAnswering ? "down" : role);
         }));
 
         var summary = string.Join(", ", modes.Select(m => $"{m.Name}: {m.Mode}"));
@@ -54,7 +41,7 @@ internal static partial class ShowLeaderCommand
         Log.Modes(logger, leader, summary);
         await context.Services.GetRequiredService<ResourceNotificationService>().PublishUpdateAsync(ensemble, snapshot => snapshot with
         {
-            Properties = [.. snapshot.Properties.Where(p => p.Name != LeaderProperty), new ResourcePropertySnapshot(LeaderProperty, leader)],
+            Properties = RoleMonitor.WithProperty(snapshot.Properties, RoleMonitor.LeaderProperty, leader),
         });
 
         return leaders.Count == 1
