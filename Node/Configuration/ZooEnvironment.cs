@@ -107,11 +107,12 @@ public static class ZooEnvironment
         var dataDir = variable("ZOO_DATA_DIR") is { Length: > 0 } dir ? dir : "/data";
         var confDir = variable("ZOO_CONF_DIR") is { Length: > 0 } conf ? conf : dataDir;
         var configPath = Path.Combine(confDir, "zoo.cfg");
+        var myId = MyId(variable); // a missing or bad id is the first thing to say, before any file is touched
         try
         {
             Directory.CreateDirectory(dataDir);
             Directory.CreateDirectory(confDir);
-            WriteMyId(dataDir, MyId(variable));
+            WriteMyId(dataDir, myId);
             File.WriteAllText(configPath, text);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
