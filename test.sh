@@ -25,6 +25,7 @@ status=$build
 if [ $build -eq 0 ] && [ "${COORD_SKIP_CONTAINERS:-0}" != 1 ]; then
   images_log=$(mktemp)
   if { deploy/setup-podman.sh && base=$(deploy/local-base-image.sh) && deploy/images.sh --base-image "$base"; } >"$images_log" 2>&1; then
+    deploy/local-base-image.sh --stop-registry >/dev/null 2>&1 || true
     echo "test.sh: container images built ($(grep -c . "$images_log") lines of log)"
   else
     echo "test.sh: building the container images failed; the deployment tests will fail. The log's end:"
