@@ -323,6 +323,7 @@ internal sealed class ElectionChannel : IAsyncDisposable
     /// <summary>Makes <paramref name="socket"/> the connection with <paramref name="peer"/>, closing any older one.</summary>
     private void Keep(Peer peer, Socket socket, bool initiatedByUs)
     {
+        PeerSockets.GiveUpOnSilentPeer(socket, _options.ElectionPeerTimeout);
         var connection = new ElectionConnection(this, peer, socket, initiatedByUs, _logger);
         ElectionConnection? old;
         lock (peer.Gate)

@@ -77,4 +77,33 @@ internal static class PeerSockets
             throw;
         }
     }
+
+    /// <summary>
+    /// Makes the kernel give a connection up when its peer stops acknowledging: TCP_USER_TIMEOUT bounds how long sent
+    /// data may stay unacknowledged, and keepalive probes (which that bound also covers) find a silent idle peer. A
+    /// peer that died closes its sockets; one whose address vanished (a partition, a container moved to a new address)
+    /// never does, and without this the connection would look alive for tcp_retries2's ~15 minutes.
+    /// </summary>
+    public static void GiveUpOnSilentPeer(Socket socket, TimeSpan timeout)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds / 2));
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, seconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, seconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 2);
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption((int)SocketOptionLevel.Tcp, TcpUserTimeout, BitConverter.GetBytes((int)timeout.TotalMilliseconds));
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or PlatformNotSupportedException)
+        {
+            // A socket already closed, or a platform without the option: the connection works as before.
+        }
+    }
+
+    /// <summary>Linux's TCP_USER_TIMEOUT (include/uapi/linux/tcp.h).</summary>
+    internal const int TcpUserTimeout = 18;
 }

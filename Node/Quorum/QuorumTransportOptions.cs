@@ -24,6 +24,15 @@ internal sealed record QuorumTransportOptions
     /// <summary>The longest pause between election connection attempts (the pause doubles up to this).</summary>
     public TimeSpan ElectionRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long an election connection may leave what it sent unacknowledged (or, idle, go unanswered by keepalive
+    /// probes) before it is given up and dialled again. A member whose address vanished under it (its container taken
+    /// off a network and put back, a new IP) otherwise keeps sockets bound to the old address that the kernel retries
+    /// for a quarter of an hour: it would send its votes into them and never hear the leader. ZooKeeper has no such
+    /// bound; a LOOKING member of ours re-dials after this.
+    /// </summary>
+    public TimeSpan ElectionPeerTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The longest buffer or string in a quorum packet (<c>jute.maxbuffer</c> plus ZooKeeper's 1024 of slack).</summary>
     public int MaxBuffer { get; init; } = QuorumPacketFraming.DefaultMaxBuffer;
 
