@@ -8,13 +8,13 @@ using Microsoft.Extensions.Logging;
 // CoordAspire.Node <zoo.cfg> [host settings such as --Logging:LogLevel:Default=Debug]
 // CoordAspire.Node [host settings]                 (zoo.cfg composed from ZOO_* variables, as the ZooKeeper image does)
 // CoordAspire.Node purge <zoo.cfg> [-n count]      (zkCleanup.sh: keep the newest count snapshots, default 3)
-// CoordAspire.Node status <zoo.cfg>                (zkServer.sh status: the server's Mode)
+// CoordAspire.Node status [zoo.cfg]                (zkServer.sh status: the server's Mode; without zoo.cfg, ZOO_* variables)
 if (args is ["-h" or "--help", ..])
 {
     Console.Error.WriteLine("usage: CoordAspire.Node <zoo.cfg> [--Logging:LogLevel:Default=Debug ...]");
     Console.Error.WriteLine("       CoordAspire.Node [--Logging:LogLevel:Default=Debug ...]   (configured by ZOO_* environment variables)");
     Console.Error.WriteLine("       CoordAspire.Node purge <zoo.cfg> [-n count]");
-    Console.Error.WriteLine("       CoordAspire.Node status <zoo.cfg>");
+    Console.Error.WriteLine("       CoordAspire.Node status [zoo.cfg]   (without zoo.cfg: the ZOO_* environment variables)");
     return 2;
 }
 

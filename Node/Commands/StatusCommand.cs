@@ -5,25 +5,34 @@ using CoordAspire.Node.Configuration;
 namespace CoordAspire.Node.Commands;
 
 /// <summary>
-/// <c>CoordAspire.Node status &lt;zoo.cfg&gt;</c>: what <c>zkServer.sh status</c> prints — the client port it found in
+/// <c>CoordAspire.Node status [zoo.cfg]</c>: what <c>zkServer.sh status</c> prints — the client port it found in
 /// the configuration and the <c>Mode:</c> line of the server's <c>srvr</c> answer (standalone, leader, follower,
-/// observer). Exit code 0 when the server answered, 1 when it did not, 2 for a bad configuration.
+/// observer). Without a zoo.cfg the configuration is the one the server composes from the <c>ZOO_*</c> environment
+/// variables at start (<see cref="ZooEnvironment.Compose"/>), so that inside a container
+/// <c>/app/CoordAspire.Node status</c> asks the server the container runs: the image's health check. Exit code 0
+/// when the server answered, 1 when it did not, 2 for a bad configuration.
 /// </summary>
 internal static class StatusCommand
 {
-    public static async Task<int> RunAsync(string[] args, Func<string, string> resolveConfigPath)
+    /// <summary>How the <c>Using config:</c> line names a configuration that was composed, not read from a file.</summary>
+    internal const string EnvironmentSource = "ZOO_* environment variables";
+
+    public static Task<int> RunAsync(string[] args, Func<string, string> resolveConfigPath) =>
+        RunAsync(args, resolveConfigPath, Environment.GetEnvironmentVariable);
+
+    internal static async Task<int> RunAsync(string[] args, Func<string, string> resolveConfigPath, Func<string, string?> variable)
     {
-        if (args.Length != 1)
+        if (args.Length > 1)
         {
-            Console.Error.WriteLine("usage: CoordAspire.Node status <zoo.cfg>");
+            Console.Error.WriteLine("usage: CoordAspire.Node status [zoo.cfg]   (without zoo.cfg: the ZOO_* environment variables)");
             return 2;
         }
 
         ZooConfig config;
-        string path = resolveConfigPath(args[0]);
+        string source = args is [var file] ? resolveConfigPath(file) : EnvironmentSource;
         try
         {
-            config = ZooConfigParser.Parse(path);
+            config = args.Length == 1 ? ZooConfigParser.Parse(source) : FromEnvironment(variable);
         }
         catch (ZooConfigException e)
         {
@@ -31,7 +40,7 @@ internal static class StatusCommand
             return 2;
         }
 
-        Console.Error.WriteLine($"Using config: {path}");
+        Console.Error.WriteLine($"Using config: {source}");
         if (config.ClientPortAddress is not { } address)
         {
             Console.Error.WriteLine("Unable to find either secure or unsecure client port in any configs. Terminating.");
@@ -50,6 +59,26 @@ internal static class StatusCommand
 
         Console.WriteLine($"Mode: {mode}");
         return 0;
+    }
+
+    /// <summary>
+    /// The zoo.cfg text the server composed at start, parsed without writing anything (the status of a server must
+    /// not touch its data directory, which may even be read-only). <c>myid</c> is the one the server wrote there;
+    /// before the first start it is <c>ZOO_MY_ID</c>, which the server will write.
+    /// </summary>
+    private static ZooConfig FromEnvironment(Func<string, string?> variable)
+    {
+        string? ReadFile(string path)
+        {
+            if (File.Exists(path))
+            {
+                return File.ReadAllText(path);
+            }
+
+            return Path.GetFileName(path) == "myid" && variable("ZOO_MY_ID") is { Length: > 0 } myId ? myId : null;
+        }
+
+        return ZooConfigParser.ParseText(ZooEnvironment.Compose(variable), EnvironmentSource, ReadFile);
     }
 
     private static async Task<string?> AskModeAsync(string host, int port)

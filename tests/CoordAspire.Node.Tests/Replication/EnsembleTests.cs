@@ -67,6 +67,24 @@ public sealed class EnsembleTests(ITestOutputHelper output)
             Assert.Contains($"Client port found: {member.ClientPort}.", status.Stderr, StringComparison.Ordinal);
         }
 
+        // The same with no zoo.cfg, as a container's health check runs it: the member described by the ZOO_*
+        // variables the official image takes (its dataDir holds the myid the status reads).
+        string servers = string.Join(' ', ensemble.Members.Select(m => $"server.{m.Id}=127.0.0.1:{m.QuorumPort}:{m.ElectionPort};127.0.0.1:{m.ClientPort}"));
+        foreach (var member in ensemble.Members)
+        {
+            var environment = new Dictionary<string, string>
+            {
+                ["ZOO_DATA_DIR"] = Path.Combine(member.Directory, "data"),
+                ["ZOO_SERVERS"] = servers,
+                ["ZOO_MY_ID"] = member.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            var status = await ProcessRunner.RunAsync("dotnet", [CoordAspireNodeServer.ProgramPath, "status"], null, TimeSpan.FromSeconds(30), environment);
+            Assert.True(status.ExitCode == 0, status.ToString());
+            Assert.Equal([member == leader ? "Mode: leader" : "Mode: follower"], status.StdoutLines.Where(l => l.Length > 0));
+            Assert.Contains("Using config: ZOO_* environment variables", status.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"Client port found: {member.ClientPort}. Client address: 127.0.0.1.", status.Stderr, StringComparison.Ordinal);
+        }
+
         output.WriteLine($"leader: {leader}");
     }
 
