@@ -42,7 +42,10 @@ public sealed class ComposeDeployment
     }
 
     public Task<ProcessResult> ComposeAsync(params string[] args) =>
-        Podman.RunAsync("podman-compose", ["-p", Project, "-f", "docker-compose.yaml", .. args], ComposeTimeout, ComposeDirectory);
+        Podman.RunAsync("podman-compose", ["-p", Project, "-f", "docker-compose.yaml", "-f", TestOverrides, .. args], ComposeTimeout, ComposeDirectory);
+
+    /// <summary>What the tests lay over the published file (compose.test.yaml beside the test binaries: see its comment).</summary>
+    private static string TestOverrides => Path.Combine(AppContext.BaseDirectory, "compose.test.yaml");
 
     /// <summary><c>up -d</c>: creates what is missing and starts every service.</summary>
     public async Task UpAsync()
