@@ -91,6 +91,10 @@ public sealed class AcknowledgedWrites : IAsyncDisposable
         }
     }
 
+    /// <summary>When the first write after <paramref name="since"/> was acknowledged (a write needs a leader).</summary>
+    public TimeSpan? FirstAcknowledgedAfter(TimeSpan since) =>
+        _acknowledged.Select(a => a.At).Where(t => t > since).Order().Cast<TimeSpan?>().FirstOrDefault();
+
     /// <summary>The longest pause between two consecutive acknowledgements after <paramref name="since"/>.</summary>
     public TimeSpan LongestGapAfter(TimeSpan since)
     {
