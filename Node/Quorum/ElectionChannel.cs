@@ -197,8 +197,14 @@ internal sealed class ElectionChannel : IAsyncDisposable
     private Peer PeerOf(long sid) => _peers.GetOrAdd(sid, static id => new Peer(id));
 
     /// <summary>Starts the connect loop for <paramref name="peer"/> unless one runs or a connection is up.</summary>
+    /// <remarks>A connect-back finds a loop already running when the peer was down a moment ago and we have been
+    /// dialling it: the loop may be waiting out its back-off (up to <see cref="QuorumTransportOptions.ElectionRetryMaxDelay"/>)
+    /// or a connect to an address that no longer answers (up to <see cref="QuorumTransportOptions.ConnectTimeout"/>).
+    /// The peer has just told us it is up, so that attempt is cut short and the loop dials again at once: a restarted
+    /// member with the smaller id otherwise waits seconds for the votes that let it rejoin.</remarks>
     private void EnsureConnecting(Peer peer, bool connectBack)
     {
+        CancellationTokenSource? running;
         lock (peer.Gate)
         {
             if (connectBack)
@@ -206,15 +212,38 @@ internal sealed class ElectionChannel : IAsyncDisposable
                 peer.ConnectBack = true;
             }
 
-            if (_disposed || peer.Connecting || peer.Connection is not null)
+            if (_disposed || peer.Connection is not null)
             {
                 return;
             }
 
-            peer.Connecting = true;
+            running = peer.Connecting ? peer.Attempt : null;
+            if (!peer.Connecting)
+            {
+                peer.Connecting = true;
+                Track(Task.Run(() => ConnectLoopAsync(peer)));
+                return;
+            }
         }
 
-        Track(Task.Run(() => ConnectLoopAsync(peer)));
+        if (connectBack && running is not null)
+        {
+            CutShort(running);
+        }
+    }
+
+    /// <summary>Ends a connect loop's current attempt or pause (outside the peer's lock: cancellation runs the
+    /// attempt's continuations).</summary>
+    private static void CutShort(CancellationTokenSource attempt)
+    {
+        try
+        {
+            attempt.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That attempt ended meanwhile; the loop reads ConnectBack before its next one.
+        }
     }
 
     /// <summary>connectOne, repeated with a growing pause while a notification waits and no connection is up. A
@@ -224,15 +253,18 @@ internal sealed class ElectionChannel : IAsyncDisposable
         var delay = _options.ElectionRetryMinDelay;
         while (true)
         {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             lock (peer.Gate)
             {
-                    if (_disposed || peer.Connection is not null || (peer.Pending is null && !peer.ConnectBack))
+                if (_disposed || peer.Connection is not null || (peer.Pending is null && !peer.ConnectBack))
                 {
                     peer.Connecting = false;
+                    peer.Attempt = null;
                     return;
                 }
 
                 peer.ConnectBack = false;
+                peer.Attempt = attempt;
             }
 
             var address = AddressOf(peer);
@@ -242,6 +274,7 @@ internal sealed class ElectionChannel : IAsyncDisposable
                 lock (peer.Gate)
                 {
                     peer.Connecting = false;
+                    peer.Attempt = null;
                 }
 
                 return;
@@ -249,11 +282,11 @@ internal sealed class ElectionChannel : IAsyncDisposable
 
             try
             {
-                var socket = await PeerSockets.ConnectAsync(address.Value, _options.ConnectTimeout, _stop.Token).ConfigureAwait(false);
+                var socket = await PeerSockets.ConnectAsync(address.Value, _options.ConnectTimeout, attempt.Token).ConfigureAwait(false);
                 try
                 {
                     // One write: 3.8's InitialMessage.parse reads the address with a single read().
-                    await socket.SendAsync(_handshake, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                    await socket.SendAsync(_handshake, SocketFlags.None, attempt.Token).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -269,16 +302,29 @@ internal sealed class ElectionChannel : IAsyncDisposable
                 }
                 else
                 {
+                    lock (peer.Gate)
+                    {
+                        peer.Attempt = null;
+                    }
+
                     Keep(peer, socket, initiatedByUs: true);
                     delay = _options.ElectionRetryMinDelay;
                     continue;
                 }
+            }
+            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            {
+                // Cut short by a connect-back (the peer is up): dial again now, from the shortest pause.
+                Log.ElectionRedialNow(_logger, peer.Sid);
+                delay = _options.ElectionRetryMinDelay;
+                continue;
             }
             catch (OperationCanceledException)
             {
                 lock (peer.Gate)
                 {
                     peer.Connecting = false;
+                    peer.Attempt = null;
                 }
 
                 return;
@@ -290,13 +336,20 @@ internal sealed class ElectionChannel : IAsyncDisposable
 
             try
             {
-                await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                await Task.Delay(delay, attempt.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            {
+                Log.ElectionRedialNow(_logger, peer.Sid);
+                delay = _options.ElectionRetryMinDelay;
+                continue;
             }
             catch (OperationCanceledException)
             {
                 lock (peer.Gate)
                 {
                     peer.Connecting = false;
+                    peer.Attempt = null;
                 }
 
                 return;
@@ -500,6 +553,9 @@ internal sealed class ElectionChannel : IAsyncDisposable
         public bool Connecting { get; set; }
 
         public bool ConnectBack { get; set; }
+
+        /// <summary>Cancels the connect loop's current attempt or pause; null between attempts.</summary>
+        public CancellationTokenSource? Attempt { get; set; }
 
         public HostPort? LearnedAddress { get; set; }
 

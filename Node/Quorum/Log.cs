@@ -82,4 +82,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 530, Level = LogLevel.Warning, Message = "No address for server {Sid}: not in the configuration and it never told us one")]
     public static partial void UnknownElectionPeer(ILogger logger, long sid);
+
+    [LoggerMessage(EventId = 531, Level = LogLevel.Debug, Message = "Server {Sid} connected to us: dialling it back now instead of waiting out the retry")]
+    public static partial void ElectionRedialNow(ILogger logger, long sid);
 }

@@ -136,6 +136,30 @@ public sealed class ElectionChannelTests
     }
 
     [Fact]
+    public async Task A_restarted_smaller_id_is_connected_back_to_at_once_even_while_the_larger_peer_backs_off()
+    {
+        // Server 3 has been dialling 1 (down) and now pauses 30 s before its next attempt: a member coming back
+        // must not wait that out (in containers it was seconds of a returning member's rejoin).
+        var servers = QuorumTestEnsemble.Servers(1, 3);
+        var patient = QuorumTestEnsemble.FastOptions with { ElectionRetryMinDelay = TimeSpan.FromSeconds(30), ElectionRetryMaxDelay = TimeSpan.FromSeconds(30) };
+        await using var s3 = new ElectionChannelUnderTest(3, servers, patient).Start();
+        s3.Send(Vote(3, round: 7), 1);
+        await Eventually(() => s3.Logs.Lines.Any(l => l.EventId.Id == 527));
+
+        // 1 comes up and says who it is; 3 drops that connection and dials back now, with the vote that waited.
+        using var raw1 = new RawElectionPeer(servers[1]);
+        using (var dialed = await raw1.ConnectAsync(servers[3], sid: 1))
+        {
+            Assert.Equal(0, await ReadToEndAsync(dialed));
+        }
+
+        using var back = await raw1.AcceptAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, (await raw1.ReadHandshakeAsync(back)).Sid);
+        Assert.Equal(Vote(3, round: 7), await RawElectionPeer.ReadNotificationAsync(back));
+        Assert.True(s3.Channel.InitiatedByUs(1));
+    }
+
+    [Fact]
     public async Task Malformed_messages_are_skipped_and_bad_lengths_or_handshakes_close_only_their_connection()
     {
         var servers = QuorumTestEnsemble.Servers(1, 2, 4);
@@ -230,10 +254,10 @@ public sealed class ElectionChannelTests
 /// <summary>An <see cref="ElectionChannel"/> whose notifications land in a queue.</summary>
 internal sealed class ElectionChannelUnderTest : IAsyncDisposable
 {
-    public ElectionChannelUnderTest(long id, IReadOnlyDictionary<long, QuorumServer> servers)
+    public ElectionChannelUnderTest(long id, IReadOnlyDictionary<long, QuorumServer> servers, QuorumTransportOptions? options = null)
     {
         Id = id;
-        Channel = new ElectionChannel(id, servers, false, n => Notifications.Writer.TryWrite(n), Logs.CreateLogger("election." + id), QuorumTestEnsemble.FastOptions);
+        Channel = new ElectionChannel(id, servers, false, n => Notifications.Writer.TryWrite(n), Logs.CreateLogger("election." + id), options ?? QuorumTestEnsemble.FastOptions);
     }
 
     public long Id { get; }
@@ -298,9 +322,9 @@ internal sealed class RawElectionPeer : IDisposable
         return socket;
     }
 
-    public async Task<Socket> AcceptAsync()
+    public async Task<Socket> AcceptAsync(TimeSpan? within = null)
     {
-        using var cts = new CancellationTokenSource(QuorumTestEnsemble.Timeout);
+        using var cts = new CancellationTokenSource(within ?? QuorumTestEnsemble.Timeout);
         return await _listener.AcceptSocketAsync(cts.Token);
     }
 
