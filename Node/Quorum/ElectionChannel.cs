@@ -127,6 +127,35 @@ internal sealed class ElectionChannel : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Our election ended: the LOOKING votes waiting for a peer, or kept to be sent again on its next connection
+    /// (SendWorker.run's lastMessageSent), are dropped. Sent later, they tell a member that starts looking that we
+    /// are still looking and back a leader we no longer back: with its own vote that is a quorum, it follows a server
+    /// that does not lead and tries to register with it until it gives up, seconds in which it could have rejoined.
+    /// Nothing is lost: a looking member that writes to us gets our current vote in reply (FOLLOWING or LEADING).
+    /// </summary>
+    public void ForgetLookingVotes()
+    {
+        foreach (var peer in _peers.Values)
+        {
+            lock (peer.Gate)
+            {
+                if (IsLookingVote(peer.Pending))
+                {
+                    peer.Pending = null;
+                }
+
+                if (IsLookingVote(peer.LastSent))
+                {
+                    peer.LastSent = null;
+                }
+            }
+        }
+    }
+
+    private static bool IsLookingVote(byte[]? frame) =>
+        frame is { Length: >= 8 } && BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4)) == (int)ServerState.Looking;
+
     /// <summary>Whether the connection with <paramref name="sid"/> is one we opened; null with none (for tests).</summary>
     internal bool? InitiatedByUs(long sid) =>
         _peers.TryGetValue(sid, out var peer) && peer.Connection is { } connection ? connection.InitiatedByUs : null;

@@ -33,6 +33,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
     private readonly Action<QuorumMessage> _sendQuorum;
     private readonly Func<(long Zxid, ReadOnlyMemory<byte> Body)> _serializeSnapshot;
     private readonly Action<string> _closeClientConnections;
+    private readonly Action _electionEnded;
     private readonly ZabTracing _tracing;
     private readonly ILogger _logger;
     private readonly Protocol.Buffers.PooledBufferWriter _txnBuffer = new();
@@ -52,6 +53,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
         Action<QuorumMessage> sendQuorum,
         Func<(long Zxid, ReadOnlyMemory<byte> Body)> serializeSnapshot,
         Action<string> closeClientConnections,
+        Action electionEnded,
         int coreTickMs,
         ILogger logger)
     {
@@ -63,6 +65,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
         _sendQuorum = sendQuorum;
         _serializeSnapshot = serializeSnapshot;
         _closeClientConnections = closeClientConnections;
+        _electionEnded = electionEnded;
         _logger = logger;
         _tracing = new ZabTracing(peer.Id, coreTickMs, logger);
         _tick = new TickWork(this);
@@ -304,6 +307,11 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
             _ => NodeMode.Looking,
         };
         bool serving = role.Phase == ZabPhase.Broadcast;
+        if (role.State != ServerState.Looking && role.Phase == ZabPhase.Discovery)
+        {
+            _electionEnded();
+        }
+
         if (!serving && _processor.Role != ProcessorRole.NotServing)
         {
             _processor.StopServing();

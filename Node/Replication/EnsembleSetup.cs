@@ -65,6 +65,7 @@ internal static class EnsembleSetup
             network.Send,
             () => SnapshotBody(processor),
             closeClientConnections,
+            network.ElectionEnded,
             CoreTickMs,
             loggerFactory.CreateLogger<EnsembleMember>());
         network.Attach(member);

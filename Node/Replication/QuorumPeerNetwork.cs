@@ -35,6 +35,9 @@ internal sealed class QuorumPeerNetwork : IAsyncDisposable
 
     public void Send(QuorumMessage message) => _quorum.Send(message);
 
+    /// <summary>Our election is over (we lead or follow): the LOOKING votes still kept for the peers are stale.</summary>
+    public void ElectionEnded() => _election.ForgetLookingVotes();
+
     /// <summary>Binds both ports (throwing if one is taken) and starts the core's clock.</summary>
     public void Start()
     {

@@ -160,6 +160,36 @@ public sealed class ElectionChannelTests
     }
 
     [Fact]
+    public async Task Once_the_election_is_over_stale_looking_votes_are_neither_delivered_late_nor_sent_again()
+    {
+        var servers = QuorumTestEnsemble.Servers(1, 2, 3);
+        await using var s1 = new ElectionChannelUnderTest(1, servers).Start();
+        var s2 = new ElectionChannelUnderTest(2, servers).Start();
+
+        // 1 looks: its vote reaches 2; the one for 3 (down) waits.
+        s1.Send(Vote(1, round: 1), 2);
+        s1.Send(Vote(1, round: 1), 3);
+        Assert.Equal(Vote(1, round: 1) with { From = 1, To = 2 }, await s2.NextAsync());
+
+        // 1 follows now. 2 restarts and writes to 1; 3 comes up.
+        s1.Channel.ForgetLookingVotes();
+        await s2.DisposeAsync();
+        await using var s2Again = new ElectionChannelUnderTest(2, servers).Start();
+        await using var s3 = new ElectionChannelUnderTest(3, servers).Start();
+        s2Again.Send(Vote(2, round: 1), 1);
+        s3.Send(Vote(3, round: 1), 1);
+        await Eventually(() => s1.Channel.InitiatedByUs(2) == false && s1.Channel.InitiatedByUs(3) == false);
+
+        // Neither gets 1's old LOOKING vote (it would count as 1 still looking, backing itself); 1's answer, its
+        // FOLLOWING vote, is the first thing either hears from it.
+        var following = Vote(3, round: 1) with { State = ServerState.Following };
+        s1.Send(following, 2);
+        s1.Send(following, 3);
+        Assert.Equal(following with { From = 1, To = 2 }, await s2Again.NextAsync());
+        Assert.Equal(following with { From = 1, To = 3 }, await s3.NextAsync());
+    }
+
+    [Fact]
     public async Task Malformed_messages_are_skipped_and_bad_lengths_or_handshakes_close_only_their_connection()
     {
         var servers = QuorumTestEnsemble.Servers(1, 2, 4);
