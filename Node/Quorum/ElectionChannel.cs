@@ -36,6 +36,7 @@ internal sealed class ElectionChannel : IAsyncDisposable
     private readonly Action<Notification> _onNotification;
     private readonly ILogger _logger;
     private readonly QuorumTransportOptions _options;
+    private readonly PeerAddresses _addresses;
     private readonly byte[] _config;
     private readonly byte[] _handshake;
     private readonly ConcurrentDictionary<long, Peer> _peers = new();
@@ -55,7 +56,8 @@ internal sealed class ElectionChannel : IAsyncDisposable
         Action<Notification> onNotification,
         ILogger logger,
         QuorumTransportOptions? options = null,
-        long configVersion = 0)
+        long configVersion = 0,
+        PeerAddresses? addresses = null)
     {
         if (!servers.TryGetValue(myId, out var self))
         {
@@ -68,6 +70,7 @@ internal sealed class ElectionChannel : IAsyncDisposable
         _onNotification = onNotification;
         _logger = logger;
         _options = options ?? new QuorumTransportOptions();
+        _addresses = addresses ?? new PeerAddresses();
         _config = QuorumVerifierText.FormatUtf8(servers, configVersion);
         _handshake = ElectionHandshake.Write(myId, self.ElectionAddress);
     }
@@ -311,7 +314,7 @@ internal sealed class ElectionChannel : IAsyncDisposable
 
             try
             {
-                var socket = await PeerSockets.ConnectAsync(address.Value, _options.ConnectTimeout, attempt.Token).ConfigureAwait(false);
+                var socket = await PeerSockets.ConnectAsync(address.Value, _options.ConnectTimeout, _addresses, attempt.Token).ConfigureAwait(false);
                 try
                 {
                     // One write: 3.8's InitialMessage.parse reads the address with a single read().
@@ -476,6 +479,13 @@ internal sealed class ElectionChannel : IAsyncDisposable
         }
 
         var peer = PeerOf(sid);
+        if (_servers.TryGetValue(sid, out var known) && SafeRemote(socket) is IPEndPoint from)
+        {
+            // Where it is now: a member that restarted in a new container has a new address, and the resolver may
+            // not tell us in time (PeerAddresses).
+            _addresses.Learn(known.Hostname, from.Address);
+        }
+
         if (initial.ElectionAddresses.Length > 0)
         {
             lock (peer.Gate)

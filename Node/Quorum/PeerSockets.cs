@@ -52,29 +52,45 @@ internal static class PeerSockets
         }
     }
 
-    /// <summary>A TCP connection to <paramref name="address"/> (every address its name resolves to is tried), with
-    /// TCP_NODELAY as Learner and QuorumCnxManager set it.</summary>
+    /// <summary>A TCP connection to <paramref name="address"/> (every address its name resolves to is tried, in
+    /// turn), with TCP_NODELAY as Learner and QuorumCnxManager set it. The name is looked up through
+    /// <paramref name="addresses"/>, so a resolver that does not answer costs <see cref="PeerAddresses.ResolveWait"/>
+    /// rather than the whole <paramref name="timeout"/>.</summary>
     /// <exception cref="SocketException">Refused, unreachable, unresolvable or timed out.</exception>
-    public static async Task<Socket> ConnectAsync(HostPort address, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<Socket> ConnectAsync(HostPort address, TimeSpan timeout, PeerAddresses addresses, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timer.CancelAfter(timeout);
         try
         {
-            socket.NoDelay = true;
-            await socket.ConnectAsync(new DnsEndPoint(address.Host, address.Port), timer.Token).ConfigureAwait(false);
-            return socket;
+            var candidates = await addresses.ResolveAsync(address.Host, timer.Token).ConfigureAwait(false);
+            SocketException? last = null;
+            foreach (var ip in candidates)
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.NoDelay = true;
+                    await socket.ConnectAsync(new IPEndPoint(ip, address.Port), timer.Token).ConfigureAwait(false);
+                    return socket;
+                }
+                catch (SocketException e)
+                {
+                    socket.Dispose();
+                    last = e;
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+
+            throw last ?? new SocketException((int)SocketError.HostNotFound);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
             throw new SocketException((int)SocketError.TimedOut);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 

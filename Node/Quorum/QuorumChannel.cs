@@ -53,7 +53,8 @@ internal sealed class QuorumChannel : IAsyncDisposable
         Action<long> onConnectionLost,
         ILogger logger,
         QuorumTransportOptions? options = null,
-        long configVersion = 0)
+        long configVersion = 0,
+        PeerAddresses? addresses = null)
     {
         if (!servers.ContainsKey(myId))
         {
@@ -67,10 +68,14 @@ internal sealed class QuorumChannel : IAsyncDisposable
         _onConnectionLost = onConnectionLost;
         _logger = logger;
         _options = options ?? new QuorumTransportOptions();
+        Addresses = addresses ?? new PeerAddresses();
         _quorumVerifier = QuorumVerifierText.FormatUtf8(servers, configVersion);
     }
 
     public long MyId { get; }
+
+    /// <summary>How the leader's name is looked up (shared with the election port, which learns the peers' addresses).</summary>
+    internal PeerAddresses Addresses { get; }
 
     /// <summary>Where we listen for learners (the real port once started).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started"));

@@ -127,7 +127,7 @@ internal sealed partial class QuorumConnection
         {
             try
             {
-                var socket = await PeerSockets.ConnectAsync(_leaderAddress, _options.ConnectTimeout, _abort.Token).ConfigureAwait(false);
+                var socket = await PeerSockets.ConnectAsync(_leaderAddress, _options.ConnectTimeout, _channel.Addresses, _abort.Token).ConfigureAwait(false);
                 lock (_deliverLock)
                 {
                     if (IsFinished)

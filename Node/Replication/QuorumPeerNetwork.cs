@@ -21,12 +21,13 @@ internal sealed class QuorumPeerNetwork : IAsyncDisposable
     public QuorumPeerNetwork(ZooConfig config, ILoggerFactory loggerFactory)
     {
         long myId = config.ServerId ?? throw new ZooConfigException(config.ConfigFile ?? "zoo.cfg", null, "an ensemble member needs its id in dataDir/myid");
+        var addresses = new PeerAddresses();
         _election = new ElectionChannel(
             myId, config.Servers, config.QuorumListenOnAllIPs, n => _member?.Received(n), loggerFactory.CreateLogger<ElectionChannel>(),
-            configVersion: config.ConfigVersion);
+            configVersion: config.ConfigVersion, addresses: addresses);
         _quorum = new QuorumChannel(
             myId, config.Servers, config.QuorumListenOnAllIPs, m => _member?.Received(m), sid => _member?.ConnectionLost(sid),
-            loggerFactory.CreateLogger<QuorumChannel>(), configVersion: config.ConfigVersion);
+            loggerFactory.CreateLogger<QuorumChannel>(), configVersion: config.ConfigVersion, addresses: addresses);
     }
 
     public void Attach(EnsembleMember member) => _member = member;
