@@ -5,9 +5,9 @@ using System.Net.Sockets;
 namespace CoordAspire.Node.Quorum;
 
 /// <summary>
-/// Where the peers' host names point, as the two server-to-server transports dial them: a fresh lookup when the
-/// resolver answers within <see cref="ResolveWait"/>, otherwise what we know, newest first: the address the peer
-/// last connected to us from, then the resolver's last answer.
+/// Where the peers' host names point, as the two server-to-server transports dial them. A peer that connected to us
+/// moments ago is dialled first where it connected from; otherwise the resolver's answer is used when it comes within
+/// <see cref="ResolveWait"/>, and what we knew before when it does not.
 /// </summary>
 /// <remarks>
 /// In containers the resolver is the runtime's (podman's aardvark-dns, Docker's embedded DNS, CoreDNS). It is
@@ -22,7 +22,8 @@ internal sealed class PeerAddresses
 {
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, IPAddress[]> _known = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, IPAddress[]> _answers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (IPAddress Address, long At)> _learned = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Task<IPAddress[]>> _lookups = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="resolve">The resolver (the system's by default).</param>
@@ -39,10 +40,15 @@ internal sealed class PeerAddresses
 
     public TimeSpan ResolveWait { get; }
 
+    /// <summary>How long the address a peer connected from is taken as where it is, ahead of the resolver (which,
+    /// in containers, may not know a restarted peer's new address yet).</summary>
+    public static TimeSpan RecentlyConnected { get; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
-    /// The addresses to dial for <paramref name="host"/>, best first. A literal address is itself. Waits for the
-    /// resolver up to <see cref="ResolveWait"/>, then, knowing an address, returns it; knowing none, keeps waiting
-    /// (until <paramref name="cancellationToken"/>).
+    /// The addresses to dial for <paramref name="host"/>, best first. A literal address is itself. A peer that
+    /// connected within <see cref="RecentlyConnected"/> is dialled where it connected from, without waiting for the
+    /// resolver. Otherwise waits for the resolver up to <see cref="ResolveWait"/>, then, knowing an address, returns
+    /// it; knowing none, keeps waiting (until <paramref name="cancellationToken"/>).
     /// </summary>
     /// <exception cref="SocketException">The resolver said the name does not exist (a container that is down).</exception>
     public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
@@ -58,7 +64,14 @@ internal sealed class PeerAddresses
             // One that completed at once ran its removal before it was added.
             _lookups.TryRemove(new KeyValuePair<string, Task<IPAddress[]>>(host, lookup));
         }
-        if (!lookup.IsCompleted && _known.TryGetValue(host, out var known))
+
+        if (_learned.TryGetValue(host, out var learned) && _time.GetElapsedTime(learned.At) < RecentlyConnected)
+        {
+            var answer = lookup.IsCompletedSuccessfully && lookup.Result.Length > 0 ? Remember(host, lookup.Result) : _answers.GetValueOrDefault(host, []);
+            return [learned.Address, .. answer.Where(a => !a.Equals(learned.Address))];
+        }
+
+        if (!lookup.IsCompleted && Known(host) is { Length: > 0 } known)
         {
             try
             {
@@ -78,19 +91,7 @@ internal sealed class PeerAddresses
             throw new SocketException((int)SocketError.HostNotFound);
         }
 
-        _known[host] = addresses;
-        return addresses;
-    }
-
-    /// <summary>One lookup per name at a time: attempts made while one hangs share it rather than each blocking a
-    /// thread of the pool in getaddrinfo.</summary>
-    private Task<IPAddress[]> StartLookup(string host)
-    {
-        var lookup = _resolve(host, CancellationToken.None);
-        lookup.ContinueWith(
-            (t, state) => ((ConcurrentDictionary<string, Task<IPAddress[]>>)state!).TryRemove(new KeyValuePair<string, Task<IPAddress[]>>(host, t)),
-            _lookups, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return lookup;
+        return Remember(host, addresses);
     }
 
     /// <summary>The peer known by <paramref name="host"/> connected to us from <paramref name="address"/>.</summary>
@@ -106,9 +107,30 @@ internal sealed class PeerAddresses
             address = address.MapToIPv4();
         }
 
-        Remember(host, address);
+        _learned[host] = (address, _time.GetTimestamp());
     }
 
-    private void Remember(string host, IPAddress address) =>
-        _known.AddOrUpdate(host, static (_, a) => [a], static (_, old, a) => [a, .. old.Where(o => !o.Equals(a))], address);
+    /// <summary>What we know without asking: where the peer last connected from, then the resolver's last answer.</summary>
+    private IPAddress[] Known(string host)
+    {
+        var answer = _answers.GetValueOrDefault(host, []);
+        return _learned.TryGetValue(host, out var learned) ? [learned.Address, .. answer.Where(a => !a.Equals(learned.Address))] : answer;
+    }
+
+    private IPAddress[] Remember(string host, IPAddress[] answer)
+    {
+        _answers[host] = answer;
+        return answer;
+    }
+
+    /// <summary>One lookup per name at a time: attempts made while one hangs share it rather than each blocking a
+    /// thread of the pool in getaddrinfo.</summary>
+    private Task<IPAddress[]> StartLookup(string host)
+    {
+        var lookup = _resolve(host, CancellationToken.None);
+        lookup.ContinueWith(
+            (t, state) => ((ConcurrentDictionary<string, Task<IPAddress[]>>)state!).TryRemove(new KeyValuePair<string, Task<IPAddress[]>>(host, t)),
+            _lookups, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return lookup;
+    }
 }

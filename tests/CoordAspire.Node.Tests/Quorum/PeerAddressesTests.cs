@@ -49,16 +49,36 @@ public sealed class PeerAddressesTests
     }
 
     [Fact]
-    public async Task A_fresh_answer_is_the_truth_and_a_name_that_is_gone_fails_even_with_addresses_known()
+    public async Task A_fresh_answer_is_the_truth_and_a_name_that_is_gone_fails()
     {
         var resolver = new ScriptedResolver { Next = Task.FromResult(new[] { Old }) };
         var addresses = new PeerAddresses(resolver.ResolveAsync, TimeSpan.FromSeconds(5));
-        addresses.Learn("node2", New);
         Assert.Equal([Old], await addresses.ResolveAsync("node2", CancellationToken.None));
+        resolver.Next = Task.FromResult(new[] { New });
+        Assert.Equal([New], await addresses.ResolveAsync("node2", CancellationToken.None));
 
         resolver.Next = Task.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound));
         var e = await Assert.ThrowsAsync<SocketException>(() => addresses.ResolveAsync("node2", CancellationToken.None));
         Assert.Equal(SocketError.HostNotFound, e.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task A_peer_that_just_connected_is_dialled_there_at_once_even_when_the_resolver_does_not_know_it_yet()
+    {
+        var resolver = new ScriptedResolver { Next = Task.FromResult(new[] { Old }) };
+        var addresses = new PeerAddresses(resolver.ResolveAsync, TimeSpan.FromSeconds(30));
+        await addresses.ResolveAsync("node2", CancellationToken.None);
+        addresses.Learn("node2", New);
+
+        resolver.Next = new TaskCompletionSource<IPAddress[]>().Task; // silent: no 30 s wait
+        var answer = addresses.ResolveAsync("node2", CancellationToken.None);
+        Assert.True(answer.IsCompleted);
+        Assert.Equal([New, Old], await answer);
+
+        resolver.Next = Task.FromException<IPAddress[]>(new SocketException((int)SocketError.HostNotFound));
+        var fresh = new PeerAddresses(resolver.ResolveAsync);
+        fresh.Learn("node2", New);
+        Assert.Equal([New], await fresh.ResolveAsync("node2", CancellationToken.None));
     }
 
     [Fact]
