@@ -186,9 +186,13 @@ public sealed partial class ZooKeeperClient
         ClientConnection connection;
         try
         {
-            // Java divides the session timeout among the servers, so one dead server cannot eat all of it.
+            // Java divides the session timeout among the servers, so one dead server cannot eat all of it; and a
+            // server that does not answer at once is raced by the next one (HostDialer).
             var timeout = TimeSpan.FromMilliseconds(Math.Max(NegotiatedTimeoutMs / _hosts.Count, 1000));
-            connection = await ClientConnection.OpenAsync(this, server, timeout, cancellationToken).ConfigureAwait(false);
+            var (socket, connected) = await HostDialer.ConnectAsync(_hosts, server, _options.ConnectStagger, timeout, cancellationToken).ConfigureAwait(false);
+            server = connected;
+            name = $"{server.Host}:{server.Port}";
+            connection = await ClientConnection.OpenAsync(this, socket, server, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not SessionExpiredException && !cancellationToken.IsCancellationRequested)
         {

@@ -21,6 +21,14 @@ public sealed class ZooKeeperClientOptions
     /// same server do not all arrive at the next one at once (<c>ClientCnxn.SendThread</c> sleeps up to 1s).</summary>
     public TimeSpan ReconnectJitter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a connect to one server may go unanswered before the next server is dialled beside it (the first
+    /// to connect gets the session): a server that vanished (a killed container, a partition) answers nothing, and
+    /// waiting out the connect timeout for it would stall a reconnect for seconds. 250 ms is RFC 8305's connection
+    /// attempt delay. <see cref="Timeout.InfiniteTimeSpan"/> dials one server at a time, as the Java client does.
+    /// </summary>
+    public TimeSpan ConnectStagger { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The largest reply frame accepted (the client's <c>jute.maxbuffer</c>); a larger one drops the connection.</summary>
     public int MaxFrameLength { get; set; } = 4 * 1024 * 1024;
 

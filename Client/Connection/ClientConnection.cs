@@ -54,18 +54,17 @@ internal sealed partial class ClientConnection : IAsyncDisposable
 
     public string ServerName => $"{Server.Host}:{Server.Port}";
 
-    /// <summary>Connects, and establishes (or resumes) the session. Throws <see cref="SessionExpiredException"/>
-    /// when the server says the session is gone.</summary>
+    /// <summary>Establishes (or resumes) the session over <paramref name="socket"/>, connected to
+    /// <paramref name="server"/> (which it then owns). Throws <see cref="SessionExpiredException"/> when the server
+    /// says the session is gone.</summary>
     public static async Task<ClientConnection> OpenAsync(
-        ZooKeeperClient client, DnsEndPoint server, TimeSpan timeout, CancellationToken cancellationToken)
+        ZooKeeperClient client, Socket socket, DnsEndPoint server, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         ClientConnection? connection = null;
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
-            await socket.ConnectAsync(server, deadline.Token).ConfigureAwait(false);
             connection = new ClientConnection(client, socket, server);
             await connection.HandshakeAsync(deadline.Token).ConfigureAwait(false);
             return connection;

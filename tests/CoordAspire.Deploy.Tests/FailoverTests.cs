@@ -15,12 +15,15 @@ namespace CoordAspire.Deploy.Tests;
 public sealed partial class FailoverTests(ComposeEnsembleFixture deployment, ITestOutputHelper output)
 {
     /// <summary>
-    /// The goal for both a failover and a rejoin in containers is Apache ZooKeeper's second, and the figures are printed
-    /// against it; what is asserted is a bound that catches a member that does not come back (the run here measured
-    /// 0.07–3.4 s to the first write after a kill, and 0.2–4.2 s of election for a returning member: a client dialling
-    /// the dead container's address, and a connect-back that waits out a back-off, are what is left in the way).
+    /// The goal for a failover and for a rejoin in containers is Apache ZooKeeper's second. The server side of both
+    /// is held to it: the survivors' election, and the returning member's. What a client sees (its first write
+    /// acknowledged after the kill) and a rejoin counted from `podman start` (which includes creating the container
+    /// and starting the runtime, 0.2-0.4 s of it here) are held to twice that, so that a busy CI machine does not
+    /// fail a run that this machine measured at 0.1-0.6 s and 0.7-0.9 s; the figures are printed against the goal.
     /// </summary>
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Goal = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan EndToEndBound = 2 * Goal;
 
     [Fact]
     public async Task Killing_the_leader_under_writes_loses_no_acknowledged_write_and_the_member_rejoins_from_its_volume()
@@ -46,17 +49,11 @@ public sealed partial class FailoverTests(ComposeEnsembleFixture deployment, ITe
         var gap = writes.LongestGapAfter(killStarted);
         output.WriteLine($"kill -9 of {leader} (the leader): {newLeader} leads; the first write after the kill acknowledged {electedAfter.TotalMilliseconds:F0} ms after it; longest pause between acknowledged writes {gap.TotalMilliseconds:F0} ms");
 
+        var survivorElection = ElectionTimes(await Podman.LogsAsync(await deployment.Deployment.ContainerAsync(newLeader)))[^1];
+        output.WriteLine($"{newLeader}'s own election took {survivorElection} ms");
+
         // The member comes back: the same container, its volume, its log and snapshots.
-        var electionsBefore = ElectionTimes(await Podman.LogsAsync(container)).Count;
-        var started = Stopwatch.StartNew();
-        await Podman.RunAsync("start", container);
-        var startReturned = started.Elapsed;
-        await deployment.WaitForEnsembleAsync(TimeSpan.FromSeconds(60));
-        var followingAfter = started.Elapsed;
-        var elections = ElectionTimes(await Podman.LogsAsync(container));
-        Assert.True(elections.Count > electionsBefore, $"{leader} logged no election after its restart:\n{await deployment.LogsAsync()}");
-        var rejoinElection = elections[^1];
-        output.WriteLine($"{leader} started again: `podman start` {startReturned.TotalMilliseconds:F0} ms, following {followingAfter.TotalMilliseconds:F0} ms after it; its own election took {rejoinElection} ms");
+        var (rejoinElection, rejoinedAfter) = await RestartAsync(leader, container);
 
         await writes.StopAsync();
         await using (var reader = await ZooKeeperClient.ConnectAsync(deployment.Endpoint(leader), AcknowledgedWrites.ClientOptions()))
@@ -72,8 +69,10 @@ public sealed partial class FailoverTests(ComposeEnsembleFixture deployment, ITe
             Assert.True(missing.Count == 0, $"{missing.Count} of {writes.Acknowledged.Count} acknowledged writes are missing on {survivor}: {string.Join(", ", missing.Take(10))}");
         }
 
-        Assert.True(electedAfter <= Bound, $"no write was acknowledged for {electedAfter.TotalMilliseconds:F0} ms after the kill (bound {Bound.TotalMilliseconds} ms)");
-        Assert.True(rejoinElection <= Bound.TotalMilliseconds, $"the returning member's election took {rejoinElection} ms (bound {Bound.TotalMilliseconds} ms)");
+        Assert.True(survivorElection <= Goal.TotalMilliseconds, $"the survivors' election took {survivorElection} ms (goal {Goal.TotalMilliseconds} ms)");
+        Assert.True(electedAfter <= EndToEndBound, $"no write was acknowledged for {electedAfter.TotalMilliseconds:F0} ms after the kill (bound {EndToEndBound.TotalMilliseconds} ms)");
+        Assert.True(rejoinElection <= Goal.TotalMilliseconds, $"the returning member's election took {rejoinElection} ms (goal {Goal.TotalMilliseconds} ms)");
+        Assert.True(rejoinedAfter <= EndToEndBound, $"the returning member served {rejoinedAfter.TotalMilliseconds:F0} ms after `podman start` (bound {EndToEndBound.TotalMilliseconds} ms)");
     }
 
     [Fact]
@@ -83,13 +82,29 @@ public sealed partial class FailoverTests(ComposeEnsembleFixture deployment, ITe
         var follower = ComposeDeployment.Nodes.First(n => n != leader);
         var container = await deployment.Deployment.ContainerAsync(follower);
         await Podman.RunAsync("kill", container);
+        var (election, rejoinedAfter) = await RestartAsync(follower, container);
+        Assert.True(election <= Goal.TotalMilliseconds, $"the returning follower's election took {election} ms (goal {Goal.TotalMilliseconds} ms)");
+        Assert.True(rejoinedAfter <= EndToEndBound, $"the returning follower served {rejoinedAfter.TotalMilliseconds:F0} ms after `podman start` (bound {EndToEndBound.TotalMilliseconds} ms)");
+    }
+
+    /// <summary>Starts a killed member's container again and waits until the ensemble is whole; returns its own
+    /// election time and how long after `podman start` was called it logged serving (Following (Broadcast)).</summary>
+    private async Task<(int Election, TimeSpan Serving)> RestartAsync(string node, string container)
+    {
         var electionsBefore = ElectionTimes(await Podman.LogsAsync(container)).Count;
+        var servingBefore = ServingTimes(await Podman.LogsAsync(container)).Count;
+        var startedAt = DateTime.UtcNow;
+        var started = Stopwatch.StartNew();
         await Podman.RunAsync("start", container);
+        var startReturned = started.Elapsed;
         await deployment.WaitForEnsembleAsync(TimeSpan.FromSeconds(60));
-        var elections = ElectionTimes(await Podman.LogsAsync(container));
-        Assert.True(elections.Count > electionsBefore, $"{follower} logged no election after its restart:\n{await deployment.LogsAsync()}");
-        output.WriteLine($"{follower} (a follower) restarted: its election took {elections[^1]} ms");
-        Assert.True(elections[^1] <= Bound.TotalMilliseconds, $"the returning follower's election took {elections[^1]} ms (bound {Bound.TotalMilliseconds} ms)");
+        var log = await Podman.LogsAsync(container);
+        var elections = ElectionTimes(log);
+        var serving = ServingTimes(log);
+        Assert.True(elections.Count > electionsBefore && serving.Count > servingBefore, $"{node} logged no election or no serving after its restart:\n{await deployment.LogsAsync()}");
+        var servingAfter = serving[^1] - startedAt;
+        output.WriteLine($"{node} started again: `podman start` {startReturned.TotalMilliseconds:F0} ms; its election took {elections[^1]} ms; it served {servingAfter.TotalMilliseconds:F0} ms after `podman start` was called (goal {Goal.TotalMilliseconds} ms)");
+        return (elections[^1], servingAfter);
     }
 
     /// <summary>Every "LEADER ELECTION TOOK - N MS" in a node's log (the line ZooKeeper's QuorumPeer writes too).</summary>
@@ -98,4 +113,13 @@ public sealed partial class FailoverTests(ComposeEnsembleFixture deployment, ITe
 
     [GeneratedRegex(@"LEADER ELECTION TOOK - (\d+) MS")]
     private static partial Regex ElectionTook();
+
+    /// <summary>When a node logged that it serves as a follower (its clock is the host's: the same kernel).</summary>
+    private static List<DateTime> ServingTimes(string log) =>
+        ServingLine().Matches(log)
+            .Select(m => DateTime.ParseExact(m.Groups[1].Value, "yyyy-MM-dd HH:mm:ss,fff", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal))
+            .ToList();
+
+    [GeneratedRegex(@"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) info: \S+\[600\] Following \(Broadcast\)", RegexOptions.Multiline)]
+    private static partial Regex ServingLine();
 }
