@@ -170,13 +170,24 @@ public sealed partial class ZabPeer
         DeliverCommitted();
     }
 
-    /// <summary>A forwarded request. A sync is the leader's own business (Leader.processSync): answered once
-    /// everything proposed so far has committed. Anything else goes to the host to prepare and propose.</summary>
+    /// <summary>A forwarded request, for the host: a write to prepare and propose, or a sync to answer (through
+    /// <see cref="AnswerSync"/>) once everything received before it has been proposed.</summary>
     private void OnRequest(LearnerHandler handler, Request request)
     {
-        if (!request.IsSync)
+        Emit(request.IsSync ? new SyncRequested(handler.Sid) : new RequestReceived(handler.Sid, request));
+    }
+
+    /// <summary>
+    /// Leader.processSync, for a <see cref="SyncRequested"/>: the learner's SYNC is sent once everything proposed so
+    /// far has committed (at once when nothing is outstanding). The host calls this only after proposing every
+    /// request received before the sync — in ZooKeeper the sync goes down the same processor pipeline as the
+    /// writes — or a learner would hear SYNC before the COMMIT of a write its client sent first, and ZooKeeper's
+    /// follower would then answer that client's sync ahead of the write (the client sees "xids do not match").
+    /// </summary>
+    public void AnswerSync(long learnerId)
+    {
+        if (State != ServerState.Leading || !_learners.TryGetValue(learnerId, out var handler) || !handler.IsForwarding)
         {
-            Emit(new RequestReceived(handler.Sid, request));
             return;
         }
 

@@ -43,6 +43,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
     private volatile NodeMode _mode = NodeMode.Looking;
     private volatile bool _serving;
     private readonly TickWork _tick;
+    private readonly List<long> _syncsToAnswer = [];
 
     public EnsembleMember(
         ZabPeer peer,
@@ -106,6 +107,19 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
         {
             ProposePrepared();
             Drain();
+            if (_syncsToAnswer.Count > 0)
+            {
+                // The writes forwarded before these syncs were prepared in that drain: they are proposed first, as
+                // ZooKeeper's sync follows them down the leader's processor pipeline, then the syncs are answered.
+                ProposePrepared();
+                foreach (long learner in _syncsToAnswer)
+                {
+                    _peer.AnswerSync(learner);
+                }
+
+                _syncsToAnswer.Clear();
+                Drain();
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException)
         {
@@ -276,6 +290,9 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
                 break;
             }
 
+            case SyncRequested sync:
+                _syncsToAnswer.Add(sync.LearnerId);
+                break;
             case SessionsTouched touched when _processor.Role == ProcessorRole.Leader:
                 foreach (var touch in touched.Touches)
                 {

@@ -266,6 +266,9 @@ public class BroadcastTests
         Assert.True(follower.Forward(new Request(0x42, 7, Request.SyncOpCode, default)));
         cluster.Collect(1);
         cluster.Deliver();
+        leader.AnswerSync(cluster.Events[leader.Id].OfType<SyncRequested>().Single().LearnerId);
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
         Assert.DoesNotContain(cluster.Applied[1], item => item is SyncCompleted);
         cluster.Drop = _ => false;
         leader.Step(new Ack(zxid) { From = 2 });
@@ -281,5 +284,40 @@ public class BroadcastTests
         cluster.Collect(1);
         cluster.Deliver();
         Assert.Equal(8, cluster.Events[leader.Id].OfType<RequestReceived>().Single().Request.Cxid);
+    }
+
+    /// <summary>
+    /// A client of a learner writes, then syncs: the learner forwards both, and the leader gets them in one batch.
+    /// The SYNC must not reach the learner before the COMMIT of that write (ZooKeeper's follower would answer the
+    /// sync first: "xids do not match" at the client); the host answers the sync only after proposing the write.
+    /// </summary>
+    [Fact]
+    public void A_forwarded_sync_waits_for_the_writes_forwarded_before_it_to_be_proposed_and_committed()
+    {
+        var cluster = new TestCluster(3);
+        var leader = cluster.Stabilize();
+        var follower = cluster[1];
+        cluster.ClearRecords();
+        Assert.True(follower.Forward(new Request(0x42, 8, 1, Data)));
+        Assert.True(follower.Forward(new Request(0x42, 9, Request.SyncOpCode, default)));
+        cluster.Collect(1);
+        cluster.Deliver();
+
+        // The core asks the host for both and answers nothing by itself.
+        var events = cluster.Events[leader.Id];
+        Assert.Equal(8, events.OfType<RequestReceived>().Single().Request.Cxid);
+        long learner = events.OfType<SyncRequested>().Single().LearnerId;
+        Assert.Equal(1, learner);
+        Assert.DoesNotContain(cluster.Sent[leader.Id], m => m is Sync);
+
+        // The host proposes the write, then answers the sync: the learner commits the write before the sync ends.
+        Assert.True(leader.TryPropose(Data, default, out long zxid));
+        leader.AnswerSync(learner);
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
+        var applied = cluster.Applied[1];
+        int txnAt = applied.FindIndex(i => i is TxnCommitted c && c.Txn.Zxid == zxid);
+        int syncAt = applied.FindIndex(i => i is SyncCompleted { SessionId: 0x42, Cxid: 9 });
+        Assert.InRange(txnAt, 0, syncAt - 1);
     }
 }

@@ -13,17 +13,20 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly Member[] _members;
-    private readonly bool _apache;
+    private readonly Func<long, bool> _isApache;
 
-    private EnsembleUnderTest(string directory, Member[] members, bool apache)
+    private EnsembleUnderTest(string directory, Member[] members, Func<long, bool> isApache)
     {
         _directory = directory;
         _members = members;
-        _apache = apache;
+        _isApache = isApache;
     }
 
-    /// <summary>"CoordAspire" or "Apache ZooKeeper".</summary>
-    public string Name => _apache ? "Apache ZooKeeper" : "CoordAspire";
+    /// <summary>"CoordAspire", "Apache ZooKeeper", or "mixed" (some of each).</summary>
+    public string Name => _members.All(m => _isApache(m.Id)) ? "Apache ZooKeeper" : _members.Any(m => _isApache(m.Id)) ? "mixed" : "CoordAspire";
+
+    /// <summary>Whether <paramref name="member"/> runs Apache ZooKeeper's QuorumPeerMain rather than our Node.</summary>
+    public bool IsApache(Member member) => _isApache(member.Id);
 
     public IReadOnlyList<Member> Members => _members;
 
@@ -75,8 +78,10 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="voters"/> participants and <paramref name="observers"/> observers and waits
-    /// until every one of them serves, with one leader.</summary>
-    public static async Task<EnsembleUnderTest> StartAsync(int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false)
+    /// until every one of them serves, with one leader. <paramref name="apacheMembers"/> picks the ids that run
+    /// Apache ZooKeeper in a mixed ensemble (otherwise <paramref name="apache"/> says for all).</summary>
+    public static async Task<EnsembleUnderTest> StartAsync(
+        int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false, Func<long, bool>? apacheMembers = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("coordaspire-ensemble-").FullName;
         var members = new Member[voters + observers];
@@ -85,7 +90,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             members[i] = new Member(i + 1, FreePort.Next(), FreePort.Next(), FreePort.Next(), Path.Combine(directory, $"server{i + 1}"), i >= voters);
         }
 
-        var ensemble = new EnsembleUnderTest(directory, members, apache);
+        var ensemble = new EnsembleUnderTest(directory, members, apacheMembers ?? (_ => apache));
         try
         {
             foreach (var member in members)
@@ -248,7 +253,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     private async Task LaunchAsync(Member member)
     {
         ProcessStartInfo psi;
-        if (_apache)
+        if (_isApache(member.Id))
         {
             // zkServer.sh start, in effect: QuorumPeerMain on the same zoo.cfg.
             var zk = ZooKeeperAvailability.Require();
@@ -269,7 +274,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         }
 
         member.Process = await ServerUnderTest.StartAsync(
-            $"{Name} server.{member.Id}", psi, member.ClientPort, member.Directory, TimeSpan.FromSeconds(30), CancellationToken.None,
+            $"{(IsApache(member) ? "Apache ZooKeeper" : "CoordAspire")} server.{member.Id}", psi, member.ClientPort, member.Directory, TimeSpan.FromSeconds(30), CancellationToken.None,
             keepDirectory: true, waitUntilServing: false);
     }
 }

@@ -459,6 +459,10 @@ internal sealed partial class Simulation
                 // The leader prepares the forwarded write (here: the write id is the transaction) and proposes it.
                 peer.TryPropose(request.Request.Body, default, out _);
                 break;
+            case SyncRequested sync:
+                // Every write forwarded before the sync was proposed as its RequestReceived came (above).
+                peer.AnswerSync(sync.LearnerId);
+                break;
             case RevalidateRequested revalidate:
                 peer.AnswerRevalidate(revalidate.LearnerId, revalidate.SessionId, valid: true);
                 break;

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using CoordAspire.Node.Tests.Harness;
+using Xunit.Abstractions;
+
+namespace CoordAspire.Client.Tests;
+
+/// <summary>
+/// Ensembles where Apache ZooKeeper servers and ours serve together, with real clients on the Apache members: the
+/// way a user drops a Node into a running ensemble.
+/// </summary>
+[Collection(MixedEnsembleCollection.Name)]
+public sealed class MixedEnsembleTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// A client of an Apache follower sends a write, a sync and a read back to back. The follower forwards the write
+    /// and the sync to our leader, which gets both in one batch: it must answer the sync only after the write's
+    /// COMMIT, or the Apache follower answers the sync first and the client sees its replies out of order ("xids do
+    /// not match" in kazoo; our client drops the connection).
+    /// </summary>
+    [JavaFact]
+    public async Task An_apache_follower_of_our_leader_answers_a_sessions_pipelined_write_sync_and_read_in_order()
+    {
+        await using var ensemble = await EnsembleUnderTest.StartAsync(3, apacheMembers: id => id != 3);
+        try
+        {
+            await MakeLeaderAsync(ensemble, ensemble[3]);
+            var follower = ensemble[1];
+            Assert.Equal("follower", await follower.ModeAsync());
+
+            await using var client = await ZooKeeperClient.ConnectAsync(follower.ConnectString, new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(10) });
+            int disconnects = 0;
+            client.StateChanged += (_, e) =>
+            {
+                if (e.Current != ConnectionState.Connected)
+                {
+                    Interlocked.Increment(ref disconnects);
+                }
+            };
+            await client.CreateAsync("/order", "0"u8.ToArray());
+            for (int i = 1; i <= 300; i++)
+            {
+                var write = client.SetDataAsync("/order", Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture))).AsTask();
+                var sync = client.SyncAsync("/order").AsTask();
+                var read = client.GetDataAsync("/order").AsTask();
+                await Task.WhenAll(write, sync, read);
+                Assert.Equal(i.ToString(CultureInfo.InvariantCulture), Encoding.ASCII.GetString((await read).Data));
+            }
+
+            Assert.Equal(0, Volatile.Read(ref disconnects));
+        }
+        catch
+        {
+            output.WriteLine(await ensemble.DescribeAsync());
+            throw;
+        }
+    }
+
+    /// <summary>Kills whoever leads until our member does (it has the largest id: with equal histories it wins).</summary>
+    private static async Task MakeLeaderAsync(EnsembleUnderTest ensemble, EnsembleUnderTest.Member ours)
+    {
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            var leader = await ensemble.WaitForLeaderAsync(TimeSpan.FromSeconds(60));
+            if (leader.Id == ours.Id)
+            {
+                return;
+            }
+
+            await EnsembleUnderTest.KillAsync(leader);
+            await ensemble.WaitForLeaderAsync(TimeSpan.FromSeconds(60), not: leader.Id);
+            await ensemble.RestartAsync(leader);
+            await ensemble.WaitUntilAllServeAsync(TimeSpan.FromSeconds(60));
+        }
+
+        throw new InvalidOperationException($"server.{ours.Id} never led:\n{await ensemble.DescribeAsync()}");
+    }
+}
+
+/// <summary>Mixed ensembles run with nothing beside them: five JVMs and Nodes on two cores are enough.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MixedEnsembleCollection
+{
+    public const string Name = "Mixed ensembles";
+}
