@@ -113,18 +113,14 @@ public sealed partial class RequestProcessor
         }
     }
 
-    /// <summary>exists: sets its watch even when the node is missing (then it fires on creation) and answers NONODE.</summary>
+    /// <summary>exists: sets its watch even when the node is missing (then it fires on creation) and answers NONODE.
+    /// No ACL is checked: ZooKeeper 3.8's FinalRequestProcessor answers exists for anyone (a node's existence and
+    /// stat are not protected), and Curator, kazoo and the C client rely on it.</summary>
     private Stat Exists(IClientChannel channel, in PathWatchRequest request)
     {
         if (request.Path.Contains('\0', StringComparison.Ordinal))
         {
             throw new KeeperException(ErrorCode.BadArguments, request.Path);
-        }
-
-        var existing = Tree.GetNode(request.Path);
-        if (existing is not null)
-        {
-            Acl.CheckAcl(existing.Acl, Perms.Read, channel.AuthInfo, request.Path);
         }
 
         var node = Tree.StatNode(request.Path, request.Watch ? channel : null);

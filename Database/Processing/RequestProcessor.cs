@@ -35,6 +35,11 @@ public sealed partial class RequestProcessor
         Tree = new DataTree(settings.ExtendedTypesEnabled);
         Sessions = new SessionTracker(settings.ServerId, settings.TickTime, now.ElapsedMs);
         Acl = new AclChecker();
+
+        // A client hears of a change only to a node it may read (ZooKeeper's ServerCnxn.process since CVE-2024-23944).
+        Func<Watches.IWatcher, IReadOnlyList<Acl>, bool> mayRead = (watcher, acl) => watcher is not IClientChannel channel || Acl.IsAllowed(acl, Perms.Read, channel.AuthInfo);
+        Tree.DataWatches.DeliveryFilter = mayRead;
+        Tree.ChildWatches.DeliveryFilter = mayRead;
         _preparer = new RequestPreparer(Tree, Sessions, Acl, settings);
         _nextContainerCheck = now.ElapsedMs + settings.ContainerCheckIntervalMs;
     }

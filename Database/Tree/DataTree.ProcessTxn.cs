@@ -164,8 +164,8 @@ public sealed partial class DataTree
                 break;
         }
 
-        DataWatches.TriggerWatch(path, EventType.NodeCreated, zxid);
-        ChildWatches.TriggerWatch(parentName, EventType.NodeChildrenChanged, zxid);
+        DataWatches.TriggerWatch(path, EventType.NodeCreated, zxid, child.Acl);
+        ChildWatches.TriggerWatch(parentName, EventType.NodeChildrenChanged, zxid, parent.Acl);
         return child.ToStat();
     }
 
@@ -208,9 +208,9 @@ public sealed partial class DataTree
                 break;
         }
 
-        var processed = DataWatches.TriggerWatch(path, EventType.NodeDeleted, zxid);
-        ChildWatches.TriggerWatch(path, EventType.NodeDeleted, zxid, processed);
-        ChildWatches.TriggerWatch(parentName, EventType.NodeChildrenChanged, zxid);
+        var processed = DataWatches.TriggerWatch(path, EventType.NodeDeleted, zxid, node.Acl);
+        ChildWatches.TriggerWatch(path, EventType.NodeDeleted, zxid, node.Acl, processed);
+        ChildWatches.TriggerWatch(parentName, EventType.NodeChildrenChanged, zxid, parent.Acl);
     }
 
     private Stat SetData(string path, byte[]? data, int version, long zxid, long time)
@@ -220,7 +220,7 @@ public sealed partial class DataTree
         node.Mtime = time;
         node.Mzxid = zxid;
         node.Version = version;
-        DataWatches.TriggerWatch(path, EventType.NodeDataChanged, zxid);
+        DataWatches.TriggerWatch(path, EventType.NodeDataChanged, zxid, node.Acl);
         return node.ToStat();
     }
 

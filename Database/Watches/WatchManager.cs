@@ -34,6 +34,9 @@ public sealed class WatchManager
 
     public int WatcherCount => _watch2Paths.Count;
 
+    /// <summary>Whether a watcher may hear of a change to a node with this ACL (READ; null delivers to all).</summary>
+    public Func<IWatcher, IReadOnlyList<Acl>, bool>? DeliveryFilter { get; set; }
+
     public bool AddWatch(string path, IWatcher watcher, WatchModes mode = WatchModes.Standard)
     {
         if (!_watchTable.TryGetValue(path, out var watchers))
@@ -137,9 +140,11 @@ public sealed class WatchManager
     /// Fires the watches that an event on <paramref name="path"/> triggers: every watch on the path itself (one-shot
     /// ones are consumed) and persistent-recursive watches on its ancestors. Watchers in <paramref name="suppress"/>
     /// were already told of this change (a delete notifies data watchers first, then child watchers who were not).
-    /// Returns the watchers notified, or null if none.
+    /// Returns the watchers notified, or null if none. A watcher that may not read the node (<paramref name="acl"/>,
+    /// through <see cref="DeliveryFilter"/>) loses its watch without hearing the event, as in ZooKeeper since
+    /// CVE-2024-23944 (3.8.4, and Debian's 3.8.0): the event would tell it of a change it cannot read.
     /// </summary>
-    public HashSet<IWatcher>? TriggerWatch(string path, EventType type, long zxid, HashSet<IWatcher>? suppress = null)
+    public HashSet<IWatcher>? TriggerWatch(string path, EventType type, long zxid, IReadOnlyList<Acl>? acl, HashSet<IWatcher>? suppress = null)
     {
         HashSet<IWatcher>? notified = null;
         CollectAt(path, atParent: false, ref notified);
@@ -159,7 +164,8 @@ public sealed class WatchManager
         var watchedEvent = new WatcherEvent(type, KeeperState.SyncConnected, path);
         foreach (var watcher in notified)
         {
-            if (suppress is null || !suppress.Contains(watcher))
+            if ((suppress is null || !suppress.Contains(watcher))
+                && (acl is null || DeliveryFilter is not { } mayRead || mayRead(watcher, acl)))
             {
                 watcher.Process(watchedEvent, zxid);
             }

@@ -32,6 +32,27 @@ public class WatchAndAclTests
     }
 
     [Fact]
+    public void A_watch_event_reaches_only_a_session_that_may_read_the_node_and_the_watch_is_used_up_either_way()
+    {
+        var stranger = _harness.Connect();
+        var owner = _harness.Connect();
+        _harness.Create(owner, "/hidden", acl: [new Acl(Perms.Write | Perms.Delete | Perms.Admin, Id.Anyone)]);
+        Assert.Equal(ErrorCode.Ok, _harness.Send(stranger, OpCode.Exists, new PathWatchRequest("/hidden", true)).Header.Err);
+
+        _harness.Send(owner, OpCode.SetData, new SetDataRequest("/hidden", [1], -1));
+        Assert.Empty(stranger.Events);
+
+        // The one-shot watch was consumed: making the node readable and changing it again tells nothing either.
+        _harness.Send(owner, OpCode.SetAcl, new SetAclRequest("/hidden", [new Acl(Perms.All, Id.Anyone)], -1));
+        _harness.Send(owner, OpCode.SetData, new SetDataRequest("/hidden", [2], -1));
+        Assert.Empty(stranger.Events);
+
+        Assert.Equal(ErrorCode.Ok, _harness.Send(stranger, OpCode.Exists, new PathWatchRequest("/hidden", true)).Header.Err);
+        _harness.Send(owner, OpCode.SetData, new SetDataRequest("/hidden", [3], -1));
+        Assert.Equal(new WatcherEvent(EventType.NodeDataChanged, KeeperState.SyncConnected, "/hidden"), Assert.Single(stranger.Events));
+    }
+
+    [Fact]
     public void Delete_notifies_data_watch_then_parent_child_watch()
     {
         var watcher = _harness.Connect();
@@ -102,12 +123,15 @@ public class WatchAndAclTests
         Assert.Equal(ErrorCode.InvalidAcl, _harness.Create(stranger, "/x", acl: [new Acl(Perms.All, new Id("auth", ""))]));
     }
 
+    /// <summary>ZOOKEEPER-2590 proposed a READ check on exists; the 3.8 server (FinalRequestProcessor) has none, and
+    /// the client suites check both servers agree (OperationTests).</summary>
     [Fact]
-    public void Exists_needs_read_permission_as_since_ZOOKEEPER_2590()
+    public void Exists_is_answered_without_an_acl_check_as_ZooKeeper_3_8_answers_it()
     {
         var c = _harness.Connect();
         _harness.Create(c, "/none", acl: [new Acl(Perms.None, Id.Anyone)]);
-        Assert.Equal(ErrorCode.NoAuth, _harness.Send(c, OpCode.Exists, new PathWatchRequest("/none", false)).Header.Err);
+        Assert.Equal(ErrorCode.Ok, _harness.Send(c, OpCode.Exists, new PathWatchRequest("/none", false)).Header.Err);
+        Assert.Equal(ErrorCode.NoAuth, _harness.Send(c, OpCode.GetData, new PathWatchRequest("/none", false)).Header.Err);
     }
 
     [Fact]

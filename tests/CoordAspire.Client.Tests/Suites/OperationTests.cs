@@ -216,6 +216,64 @@ public abstract class OperationTests(IZooKeeperServerFixture server) : ClientTes
         await Assert.ThrowsAsync<InvalidAclException>(async () => await Client.CreateAsync(P("nobody"), acl: Acls.CreatorAllAcl));
     }
 
+    /// <summary>
+    /// Each opcode is checked for the permission ZooKeeper 3.8 checks it for (PrepRequestProcessor for the writes,
+    /// FinalRequestProcessor for the reads), and nothing more: exists, sync, the watch calls and getEphemerals are
+    /// answered without an ACL check, which Curator, kazoo and the C client rely on; a watch event reaches only a
+    /// session that may read the node.
+    /// </summary>
+    [Fact]
+    public async Task Every_opcode_is_acl_checked_as_zookeeper_checks_it_and_exists_is_not_checked()
+    {
+        var alice = await ConnectAsync();
+        await alice.AddAuthAsync(DigestAuth.Scheme, DigestAuth.Credentials("alice", "secret"));
+        var acl = new List<Acl> { DigestAuth.Acl("alice", "secret") };
+        await alice.CreateAsync(P("p"), Bytes("secret"), acl: acl);
+        await alice.CreateAsync(P("p/child"), acl: acl);
+        var anonymous = Client;
+
+        // Not checked: the node's existence and stat are anyone's, and a watch may be set on it.
+        var stat = await anonymous.ExistsAsync(P("p"));
+        Assert.NotNull(stat);
+        Assert.Equal(1, stat.Value.NumChildren);
+        await anonymous.SyncAsync(P("p"));
+        await anonymous.AddWatchAsync(P("p/child"), AddWatchMode.Persistent, _ => { });
+        await anonymous.RemoveAllWatchesAsync(P("p/child"), WatcherType.Any);
+        Assert.Empty(await anonymous.GetEphemeralsAsync(P("p")));
+        var changed = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.NotNull(await anonymous.ExistsAsync(P("p"), e => changed.TrySetResult(e)));
+
+        // READ
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.GetDataAsync(P("p")));
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.GetChildrenAsync(P("p")));
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.GetChildrenWithStatAsync(P("p")));
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.GetAllChildrenNumberAsync(P("p")));
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.Transaction().Check(P("p"), 0).CommitAsync());
+        // READ or ADMIN
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.GetAclAsync(P("p")));
+        // WRITE, ADMIN, CREATE and DELETE (the last two on the parent)
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.SetDataAsync(P("p"), Bytes("x")));
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.SetAclAsync(P("p"), Acls.OpenAclUnsafe));
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.CreateAsync(P("p/other")));
+        await Assert.ThrowsAsync<NoAuthException>(async () => await anonymous.DeleteAsync(P("p/child")));
+
+        // The watch exists set is there, but its event is not delivered to a session that may not read the node
+        // (ServerCnxn.process since CVE-2024-23944): a later change to an open node arrives, and that one did not.
+        await alice.CreateAsync(P("open"));
+        var open = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.NotNull(await anonymous.ExistsAsync(P("open"), e => open.TrySetResult(e)));
+        await alice.SetDataAsync(P("p"), Bytes("changed"));
+        await alice.SetDataAsync(P("open"), Bytes("changed"));
+        Assert.Equal(EventType.NodeDataChanged, (await open.Task.WaitAsync(TimeSpan.FromSeconds(10))).Type);
+        Assert.False(changed.Task.IsCompleted, "the session heard of a change to a node it may not read");
+
+        // Alice, who may read it, hears of her own change.
+        var mine = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await alice.ExistsAsync(P("p"), e => mine.TrySetResult(e));
+        await alice.SetDataAsync(P("p"), Bytes("again"));
+        Assert.Equal(EventType.NodeDataChanged, (await mine.Task.WaitAsync(TimeSpan.FromSeconds(10))).Type);
+    }
+
     [Fact]
     public async Task Sync_and_whoami_work_without_auth()
     {
