@@ -67,4 +67,29 @@ public class SimulationTests(ITestOutputHelper output)
             Assert.Fail($"{sorted.Count} of {count} seeds failed ({seeds}); the first:\n{sorted[0].Message}");
         }
     }
+
+    /// <summary>
+    /// The checker proves itself: with the leader's host answering syncs before proposing the writes handed to it
+    /// first (the bug an Apache follower exposed), some seeds must fail on the session-order check.
+    /// </summary>
+    [Fact]
+    public void The_simulation_catches_a_leader_that_answers_a_sync_ahead_of_the_sessions_earlier_write()
+    {
+        var caught = new List<int>();
+        for (int seed = 1; seed <= 100 && caught.Count == 0; seed++)
+        {
+            var sim = new Simulation.Simulation(SimOptions.ForSeed(seed) with { AnswerSyncsBeforeProposing = true, SyncRate = 0.3 });
+            try
+            {
+                sim.Run();
+            }
+            catch (SimulationFailure e) when (e.Message.Contains("sync completed before its earlier write", StringComparison.Ordinal))
+            {
+                caught.Add(seed);
+            }
+        }
+
+        Assert.NotEmpty(caught);
+        output.WriteLine($"caught by seed {caught[0]}");
+    }
 }

@@ -25,6 +25,27 @@ public abstract class WatchTests(IZooKeeperServerFixture server) : ClientTestBas
         Assert.Single(log.Events);
     }
 
+    /// <summary>
+    /// A notification carries the zxid of the change that fired it in its reply header, as ZooKeeper 3.9 sends it
+    /// (WatchedEvent.getZxid); a 3.8 server sends -1 there, and the client passes on whatever the server said.
+    /// </summary>
+    [Fact]
+    public async Task A_watch_event_carries_the_zxid_of_the_change_that_fired_it()
+    {
+        bool stamps = Server is not ApacheZooKeeperFixture;
+        var data = new EventLog();
+        var children = new EventLog();
+        await Client.CreateAsync(P("z"), Bytes("1"));
+        await Client.GetDataAsync(P("z"), data.Watcher);
+        await Client.GetChildrenAsync(P("z"), children.Watcher);
+
+        var set = await Client.SetDataAsync(P("z"), Bytes("2"));
+        Assert.Equal(stamps ? set.Mzxid : -1, (await data.NextAsync()).Zxid);
+
+        var (_, created) = await Client.CreateWithStatAsync(P("z/c"), Bytes("c"));
+        Assert.Equal(stamps ? created.Czxid : -1, (await children.NextAsync()).Zxid);
+    }
+
     [Fact]
     public async Task Exists_watch_fires_on_creation_and_on_deletion()
     {

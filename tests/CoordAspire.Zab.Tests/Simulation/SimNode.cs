@@ -54,8 +54,15 @@ internal sealed class SimNode(long id, bool isObserver)
     /// <summary>Client writes submitted here and not yet answered: write id → client.</summary>
     public Dictionary<long, SimClient> PendingWrites { get; } = [];
 
-    /// <summary>Forwarded syncs: (session, cxid) → the leader's commit point when issued.</summary>
-    public Dictionary<(long, int), long> PendingSyncs { get; } = [];
+    /// <summary>Forwarded syncs: (session, cxid) → the leader's commit point when issued, and the writes the same
+    /// session had submitted here and not yet seen answered (the sync must come back after them).</summary>
+    public Dictionary<(long, int), (long LeaderCommitted, long[] WritesBefore)> PendingSyncs { get; } = [];
+
+    /// <summary>
+    /// The leader host's work in hand, done at the end of the tick like our Node's loop batch: forwarded writes to
+    /// propose (their bodies) and learners' syncs to answer (a <c>long</c> learner id), in the order the core asked.
+    /// </summary>
+    public Queue<object> HostWork { get; } = new();
 
     public bool IsAlive => Peer is not null;
 

@@ -49,6 +49,13 @@ internal sealed record SimOptions
 
     public double SyncRate { get; init; } = 0.02;
 
+    /// <summary>
+    /// A planted host bug for the checker's own test: the leader's host answers a learner's sync as soon as the core
+    /// asks, before proposing the writes it was handed before it (what our Node did, which an Apache follower turns
+    /// into replies out of order). The session-order check must catch it.
+    /// </summary>
+    public bool AnswerSyncsBeforeProposing { get; init; }
+
     public ZabConfig Zab { get; init; } = new()
     {
         InitLimit = 24,

@@ -135,11 +135,25 @@ internal sealed partial class Simulation
 
     private void CompleteSync(SimNode node, SyncCompleted sync)
     {
-        if (node.PendingSyncs.Remove((sync.SessionId, sync.Cxid), out long leaderCommitted)
-            && node.AppliedZxid < leaderCommitted)
+        if (!node.PendingSyncs.Remove((sync.SessionId, sync.Cxid), out var issued))
+        {
+            return;
+        }
+
+        if (node.AppliedZxid < issued.LeaderCommitted)
         {
             Fail($"node {node.Id}: sync completed at {Zxid.ToHex(node.AppliedZxid)}, but the leader had committed "
-                + $"{Zxid.ToHex(leaderCommitted)} when it was issued");
+                + $"{Zxid.ToHex(issued.LeaderCommitted)} when it was issued");
+        }
+
+        // Per-session order: a sync is answered after the writes its session sent before it (ZooKeeper's follower
+        // would otherwise send the sync's reply ahead of theirs).
+        foreach (long write in issued.WritesBefore)
+        {
+            if (node.PendingWrites.ContainsKey(write))
+            {
+                Fail($"node {node.Id}: session 0x{sync.SessionId:x}'s sync completed before its earlier write {write}");
+            }
         }
     }
 
@@ -275,7 +289,8 @@ internal sealed partial class Simulation
         int cxid = ++client.Cxid;
         if (peer.Forward(new Request(client.SessionId, cxid, Request.SyncOpCode, default)))
         {
-            node.PendingSyncs[(client.SessionId, cxid)] = leader.LastCommittedZxid;
+            var writesBefore = node.PendingWrites.Where(w => w.Value == client).Select(w => w.Key).ToArray();
+            node.PendingSyncs[(client.SessionId, cxid)] = (leader.LastCommittedZxid, writesBefore);
         }
     }
 }

@@ -86,6 +86,7 @@ internal sealed partial class Simulation
                 }
 
                 DeliverDue();
+                RunLeaderHosts();
                 CrashWhereDue();
             }
 
@@ -127,6 +128,7 @@ internal sealed partial class Simulation
         node.PendingFsync.Clear();
         node.PendingWrites.Clear();
         node.PendingSyncs.Clear();
+        node.HostWork.Clear();
         node.Applied = [];
         node.SlowDiskUntil = -1;
         DetachClients(node);
@@ -286,6 +288,32 @@ internal sealed partial class Simulation
     }
 
     // ---- the host: carrying out a Ready in the documented order ---------------------------------------------
+
+    /// <summary>The end of each leader host's batch: the writes it was handed are proposed, and the syncs behind
+    /// them answered, in order (EnsembleMember.AfterBatch).</summary>
+    private void RunLeaderHosts()
+    {
+        for (int i = 1; i <= _options.Members; i++)
+        {
+            var node = _nodes[i];
+            while (node.HostWork.Count > 0 && node.Peer is { } peer)
+            {
+                switch (node.HostWork.Dequeue())
+                {
+                    case ReadOnlyMemory<byte> body:
+                        peer.TryPropose(body, default, out _);
+                        break;
+                    case long learner:
+                        peer.AnswerSync(learner);
+                        break;
+                    case var other:
+                        throw new InvalidOperationException($"unknown host work {other}");
+                }
+
+                Process(node);
+            }
+        }
+    }
 
     private void Process(SimNode node)
     {
@@ -451,17 +479,22 @@ internal sealed partial class Simulation
                     // Leaving service: ZooKeeper drops its clients; whatever they were waiting for is ConnectionLoss.
                     node.PendingWrites.Clear();
                     node.PendingSyncs.Clear();
+                    node.HostWork.Clear();
                     DetachClients(node);
                 }
 
                 break;
             case RequestReceived request:
-                // The leader prepares the forwarded write (here: the write id is the transaction) and proposes it.
-                peer.TryPropose(request.Request.Body, default, out _);
+                // The leader's host prepares the forwarded write (here: the write id is the transaction) and proposes
+                // it at the end of its batch (RunLeaderHosts).
+                node.HostWork.Enqueue(request.Request.Body);
+                break;
+            case SyncRequested sync when _options.AnswerSyncsBeforeProposing:
+                peer.AnswerSync(sync.LearnerId);
                 break;
             case SyncRequested sync:
-                // Every write forwarded before the sync was proposed as its RequestReceived came (above).
-                peer.AnswerSync(sync.LearnerId);
+                // Answered in order behind the writes handed over before it.
+                node.HostWork.Enqueue(sync.LearnerId);
                 break;
             case RevalidateRequested revalidate:
                 peer.AnswerRevalidate(revalidate.LearnerId, revalidate.SessionId, valid: true);
