@@ -75,8 +75,9 @@ public sealed record RoleChanged(ServerState State, ZabPhase Phase, long? Leader
 /// and <see cref="ZabPeer.TryPropose"/> it.</summary>
 public sealed record RequestReceived(long LearnerId, Request Request) : ZabEvent;
 
-/// <summary>The leader got a learner's forwarded sync: once every request received before it has been proposed
-/// (what <see cref="RequestReceived"/> asked for), answer it with <see cref="ZabPeer.AnswerSync"/>.</summary>
+/// <summary>The leader got a learner's forwarded sync: answer it with <see cref="ZabPeer.AnswerSync"/> in its place
+/// among the requests — after proposing those received before it (<see cref="RequestReceived"/>), before proposing
+/// those after it.</summary>
 public sealed record SyncRequested(long LearnerId) : ZabEvent;
 
 /// <summary>The leader got session activity from a learner's ping: touch these sessions (the leader owns expiry).</summary>

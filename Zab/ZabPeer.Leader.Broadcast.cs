@@ -179,10 +179,12 @@ public sealed partial class ZabPeer
 
     /// <summary>
     /// Leader.processSync, for a <see cref="SyncRequested"/>: the learner's SYNC is sent once everything proposed so
-    /// far has committed (at once when nothing is outstanding). The host calls this only after proposing every
-    /// request received before the sync — in ZooKeeper the sync goes down the same processor pipeline as the
-    /// writes — or a learner would hear SYNC before the COMMIT of a write its client sent first, and ZooKeeper's
-    /// follower would then answer that client's sync ahead of the write (the client sees "xids do not match").
+    /// far has committed (at once when nothing is outstanding). The host calls this in the sync's place among the
+    /// requests: after proposing every request received before it, and before proposing any received after it — in
+    /// ZooKeeper the sync goes down the same processor pipeline as the writes. A learner must get the SYNC after the
+    /// COMMITs of what it forwarded first and before those of what it forwarded later: ZooKeeper's follower matches
+    /// them against its own queue in that order (CommitProcessor), and a mismatch answers the wrong client request
+    /// (the client sees "xids do not match").
     /// </summary>
     public void AnswerSync(long learnerId)
     {

@@ -43,7 +43,6 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
     private volatile NodeMode _mode = NodeMode.Looking;
     private volatile bool _serving;
     private readonly TickWork _tick;
-    private readonly List<long> _syncsToAnswer = [];
 
     public EnsembleMember(
         ZabPeer peer,
@@ -107,19 +106,6 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
         {
             ProposePrepared();
             Drain();
-            if (_syncsToAnswer.Count > 0)
-            {
-                // The writes forwarded before these syncs were prepared in that drain: they are proposed first, as
-                // ZooKeeper's sync follows them down the leader's processor pipeline, then the syncs are answered.
-                ProposePrepared();
-                foreach (long learner in _syncsToAnswer)
-                {
-                    _peer.AnswerSync(learner);
-                }
-
-                _syncsToAnswer.Clear();
-                Drain();
-            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException)
         {
@@ -291,7 +277,12 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
             }
 
             case SyncRequested sync:
-                _syncsToAnswer.Add(sync.LearnerId);
+                // In its place among the requests (ZooKeeper's sync goes down the leader's pipeline with them): what
+                // was forwarded before it is proposed first, and the sync waits for that, not for what came after.
+                // An Apache follower matches the SYNCs and COMMITs it gets against the order it forwarded them in
+                // (CommitProcessor): a sync answered after a later write's COMMIT answers the wrong client request.
+                ProposePrepared();
+                _peer.AnswerSync(sync.LearnerId);
                 break;
             case SessionsTouched touched when _processor.Role == ProcessorRole.Leader:
                 foreach (var touch in touched.Touches)

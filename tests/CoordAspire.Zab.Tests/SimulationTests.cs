@@ -69,21 +69,28 @@ public class SimulationTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The checker proves itself: with the leader's host answering syncs before proposing the writes handed to it
-    /// first (the bug an Apache follower exposed), some seeds must fail on the session-order check.
+    /// The checker proves itself on the two host bugs an Apache follower exposed: answering a learner's sync before
+    /// proposing the writes forwarded before it, and proposing all of a batch's writes before answering its syncs.
     /// </summary>
-    [Fact]
-    public void The_simulation_catches_a_leader_that_answers_a_sync_ahead_of_the_sessions_earlier_write()
+    [Theory]
+    [InlineData(true, false, "sync completed before its earlier write")]
+    [InlineData(false, true, "committed before that sync was answered")]
+    public void The_simulation_catches_a_leader_that_answers_syncs_out_of_place(bool beforeProposing, bool afterTheBatch, string expected)
     {
         var caught = new List<int>();
-        for (int seed = 1; seed <= 100 && caught.Count == 0; seed++)
+        for (int seed = 1; seed <= 200 && caught.Count == 0; seed++)
         {
-            var sim = new Simulation.Simulation(SimOptions.ForSeed(seed) with { AnswerSyncsBeforeProposing = true, SyncRate = 0.3 });
+            var options = SimOptions.ForSeed(seed) with
+            {
+                AnswerSyncsBeforeProposing = beforeProposing,
+                AnswerSyncsAfterTheBatchsWrites = afterTheBatch,
+                SyncRate = 0.3,
+            };
             try
             {
-                sim.Run();
+                new Simulation.Simulation(options).Run();
             }
-            catch (SimulationFailure e) when (e.Message.Contains("sync completed before its earlier write", StringComparison.Ordinal))
+            catch (SimulationFailure e) when (e.Message.Contains(expected, StringComparison.Ordinal))
             {
                 caught.Add(seed);
             }

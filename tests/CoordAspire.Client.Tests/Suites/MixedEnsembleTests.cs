@@ -13,8 +13,8 @@ namespace CoordAspire.Client.Tests;
 public sealed class MixedEnsembleTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// A client of a follower sends a write, a sync and a read back to back, 300 times; the follower forwards the
-    /// write and the sync to the leader. Each reply must come in order and the read must see the write. With our
+    /// Two clients of a follower each send a write, a sync and a read back to back, 300 times; the follower
+    /// forwards the writes and the syncs to the leader. Each reply must come in order and the read must see the write. With our
     /// leader and Apache followers this caught the leader answering the sync (both arrived in one batch) before the
     /// write's COMMIT: Apache's follower then answered the sync first, and the client saw its replies out of order
     /// ("xids do not match" in kazoo; our client drops the connection). The other direction has an Apache leader
@@ -35,25 +35,32 @@ public sealed class MixedEnsembleTests(ITestOutputHelper output)
             var follower = ensemble[clientOn];
             Assert.Equal("follower", await follower.ModeAsync());
 
-            await using var client = await ZooKeeperClient.ConnectAsync(follower.ConnectString, new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(10) });
+            // Two sessions at once: the follower's forwarded writes and syncs interleave, and the leader must answer
+            // each sync between the COMMITs of what came before and after it.
             int disconnects = 0;
-            client.StateChanged += (_, e) =>
+            async Task SessionAsync(int n)
             {
-                if (e.Current != ConnectionState.Connected)
+                await using var client = await ZooKeeperClient.ConnectAsync(follower.ConnectString, new ZooKeeperClientOptions { SessionTimeout = TimeSpan.FromSeconds(10) });
+                client.StateChanged += (_, e) =>
                 {
-                    Interlocked.Increment(ref disconnects);
+                    if (e.Current is ConnectionState.Disconnected or ConnectionState.Expired)
+                    {
+                        Interlocked.Increment(ref disconnects);
+                    }
+                };
+                string path = $"/order{n}";
+                await client.CreateAsync(path, "0"u8.ToArray());
+                for (int i = 1; i <= 300; i++)
+                {
+                    var write = client.SetDataAsync(path, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture))).AsTask();
+                    var sync = client.SyncAsync(path).AsTask();
+                    var read = client.GetDataAsync(path).AsTask();
+                    await Task.WhenAll(write, sync, read);
+                    Assert.Equal(i.ToString(CultureInfo.InvariantCulture), Encoding.ASCII.GetString((await read).Data));
                 }
-            };
-            await client.CreateAsync("/order", "0"u8.ToArray());
-            for (int i = 1; i <= 300; i++)
-            {
-                var write = client.SetDataAsync("/order", Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture))).AsTask();
-                var sync = client.SyncAsync("/order").AsTask();
-                var read = client.GetDataAsync("/order").AsTask();
-                await Task.WhenAll(write, sync, read);
-                Assert.Equal(i.ToString(CultureInfo.InvariantCulture), Encoding.ASCII.GetString((await read).Data));
             }
 
+            await Task.WhenAll(SessionAsync(1), SessionAsync(2));
             Assert.Equal(0, Volatile.Read(ref disconnects));
         }
         catch

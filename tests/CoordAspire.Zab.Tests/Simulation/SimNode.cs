@@ -56,7 +56,13 @@ internal sealed class SimNode(long id, bool isObserver)
 
     /// <summary>Forwarded syncs: (session, cxid) → the leader's commit point when issued, and the writes the same
     /// session had submitted here and not yet seen answered (the sync must come back after them).</summary>
-    public Dictionary<(long, int), (long LeaderCommitted, long[] WritesBefore)> PendingSyncs { get; } = [];
+    public Dictionary<(long, int), (long LeaderCommitted, long[] WritesBefore, long ForwardSeq)> PendingSyncs { get; } = [];
+
+    /// <summary>The order this learner forwarded writes and syncs in: a counter, and each pending forwarded write's
+    /// place in it (the leader must answer them in that order, as ZooKeeper's CommitProcessor expects).</summary>
+    public long ForwardSeq { get; set; }
+
+    public Dictionary<long, long> ForwardedWrites { get; } = [];
 
     /// <summary>
     /// The leader host's work in hand, done at the end of the tick like our Node's loop batch: forwarded writes to

@@ -56,6 +56,13 @@ internal sealed record SimOptions
     /// </summary>
     public bool AnswerSyncsBeforeProposing { get; init; }
 
+    /// <summary>
+    /// Another planted host bug: the leader's host proposes every write of its batch before answering the batch's
+    /// syncs (what our Node's first fix did). Each session still sees its own order, but a learner gets a SYNC after
+    /// the COMMIT of a write it forwarded after the sync, which an Apache follower matches to the wrong request.
+    /// </summary>
+    public bool AnswerSyncsAfterTheBatchsWrites { get; init; }
+
     public ZabConfig Zab { get; init; } = new()
     {
         InitLimit = 24,

@@ -70,6 +70,18 @@ internal sealed partial class Simulation
         }
 
         node.Applied.Add(entry);
+        if (node.ForwardedWrites.Remove(entry.WriteId, out long forwardSeq))
+        {
+            foreach (var ((session, cxid), sync) in node.PendingSyncs)
+            {
+                if (sync.ForwardSeq < forwardSeq)
+                {
+                    Fail($"node {node.Id}: write {entry.WriteId}, forwarded after session 0x{session:x}'s sync {cxid}, committed "
+                        + "before that sync was answered (a ZooKeeper follower would answer the wrong request)");
+                }
+            }
+        }
+
         if (node.PendingWrites.Remove(entry.WriteId, out var client))
         {
             // The client gets its answer: from now on it must never see an older state, nor lose this write.
@@ -275,6 +287,10 @@ internal sealed partial class Simulation
         if (accepted)
         {
             node.PendingWrites[writeId] = client;
+            if (peer.State != ServerState.Leading)
+            {
+                node.ForwardedWrites[writeId] = ++node.ForwardSeq;
+            }
         }
     }
 
@@ -290,7 +306,7 @@ internal sealed partial class Simulation
         if (peer.Forward(new Request(client.SessionId, cxid, Request.SyncOpCode, default)))
         {
             var writesBefore = node.PendingWrites.Where(w => w.Value == client).Select(w => w.Key).ToArray();
-            node.PendingSyncs[(client.SessionId, cxid)] = (leader.LastCommittedZxid, writesBefore);
+            node.PendingSyncs[(client.SessionId, cxid)] = (leader.LastCommittedZxid, writesBefore, ++node.ForwardSeq);
         }
     }
 }

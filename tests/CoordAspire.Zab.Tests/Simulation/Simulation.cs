@@ -128,6 +128,7 @@ internal sealed partial class Simulation
         node.PendingFsync.Clear();
         node.PendingWrites.Clear();
         node.PendingSyncs.Clear();
+        node.ForwardedWrites.Clear();
         node.HostWork.Clear();
         node.Applied = [];
         node.SlowDiskUntil = -1;
@@ -296,6 +297,16 @@ internal sealed partial class Simulation
         for (int i = 1; i <= _options.Members; i++)
         {
             var node = _nodes[i];
+            if (_options.AnswerSyncsAfterTheBatchsWrites && node.HostWork.Count > 1)
+            {
+                var work = node.HostWork.ToList();
+                node.HostWork.Clear();
+                foreach (var item in work.Where(w => w is ReadOnlyMemory<byte>).Concat(work.Where(w => w is long)))
+                {
+                    node.HostWork.Enqueue(item);
+                }
+            }
+
             while (node.HostWork.Count > 0 && node.Peer is { } peer)
             {
                 switch (node.HostWork.Dequeue())
@@ -479,6 +490,7 @@ internal sealed partial class Simulation
                     // Leaving service: ZooKeeper drops its clients; whatever they were waiting for is ConnectionLoss.
                     node.PendingWrites.Clear();
                     node.PendingSyncs.Clear();
+                    node.ForwardedWrites.Clear();
                     node.HostWork.Clear();
                     DetachClients(node);
                 }
