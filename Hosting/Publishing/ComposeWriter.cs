@@ -29,6 +29,7 @@ internal static class ComposeWriter
                 {
                     ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{DeploymentModel.DashboardUiPort}",
                     ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://0.0.0.0:{DeploymentModel.DashboardOtlpPort}",
+                    ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://0.0.0.0:{DeploymentModel.DashboardOtlpHttpPort}",
                     // The network is internal: only this machine's containers (and the host, by address) reach it.
                     ["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true",
                 },

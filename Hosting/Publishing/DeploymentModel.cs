@@ -12,10 +12,11 @@ namespace Aspire.Hosting.Publishing;
 /// </summary>
 internal sealed class DeploymentModel
 {
-    /// <summary>The dashboard service: the standalone Aspire dashboard's UI and OTLP/gRPC ports.</summary>
+    /// <summary>The dashboard service: the standalone Aspire dashboard's UI, OTLP/gRPC and OTLP/HTTP ports.</summary>
     public const string DashboardName = "dashboard";
     public const int DashboardUiPort = 18888;
     public const int DashboardOtlpPort = 18889;
+    public const int DashboardOtlpHttpPort = 18890;
 
     /// <summary>The Node's image (one for every member: its identity comes from the environment, not the image).</summary>
     public const string NodeImage = "coordaspire-node";
@@ -59,8 +60,12 @@ internal sealed class DeploymentModel
             environment[name] = await RenderAsync(value, host, cancellationToken);
         }
 
-        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://{DashboardName}:{DashboardOtlpPort}";
-        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+        // OTLP over HTTP rather than gRPC: a member taken off the network and put back has a new address, and the
+        // gRPC exporter's HTTP/2 connection, bound to the old one, looked alive for as long as TCP retries (~15 min)
+        // while nothing reached the dashboard. Over HTTP/1.1 an export that times out takes its connection with it,
+        // and the next one dials afresh.
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://{DashboardName}:{DashboardOtlpHttpPort}";
+        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         environment["OTEL_SERVICE_NAME"] = resource.Name;
         return environment;
     }

@@ -207,10 +207,15 @@ internal static class KubernetesWriter
             $"{DeploymentModel.ImageName(DeploymentModel.DashboardName)}:latest",
             [
                 Env("ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://0.0.0.0:{DeploymentModel.DashboardOtlpPort}"),
+                Env("ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", $"http://0.0.0.0:{DeploymentModel.DashboardOtlpHttpPort}"),
                 Env("ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true"),
                 Env("ASPNETCORE_URLS", $"http://0.0.0.0:{DeploymentModel.DashboardUiPort}"),
             ],
-            [ContainerPort(DeploymentModel.DashboardUiPort, "ui"), ContainerPort(DeploymentModel.DashboardOtlpPort, "otlp-grpc")])));
+            [
+                ContainerPort(DeploymentModel.DashboardUiPort, "ui"),
+                ContainerPort(DeploymentModel.DashboardOtlpPort, "otlp-grpc"),
+                ContainerPort(DeploymentModel.DashboardOtlpHttpPort, "otlp-http"),
+            ])));
         files.Add(($"{DeploymentModel.DashboardName}-service.yaml", new V1Service
         {
             ApiVersion = "v1",
@@ -223,6 +228,7 @@ internal static class KubernetesWriter
                 [
                     ServicePort(DeploymentModel.DashboardUiPort, "ui"),
                     ServicePort(DeploymentModel.DashboardOtlpPort, "otlp-grpc"),
+                    ServicePort(DeploymentModel.DashboardOtlpHttpPort, "otlp-http"),
                 ],
             },
         }));

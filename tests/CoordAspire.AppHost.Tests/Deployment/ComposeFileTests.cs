@@ -40,7 +40,8 @@ public sealed class ComposeFileTests
             var env = Map(node, "environment");
             Assert.Equal($"{i + 1}", Scalar(env, "ZOO_MY_ID"));
             Assert.Equal("server.1=node1:2888:3888;2181 server.2=node2:2888:3888;2181 server.3=node3:2888:3888;2181", Scalar(env, "ZOO_SERVERS"));
-            Assert.Equal("http://dashboard:18889", Scalar(env, "OTEL_EXPORTER_OTLP_ENDPOINT"));
+            Assert.Equal("http://dashboard:18890", Scalar(env, "OTEL_EXPORTER_OTLP_ENDPOINT"));
+            Assert.Equal("http/protobuf", Scalar(env, "OTEL_EXPORTER_OTLP_PROTOCOL"));
             Assert.Equal(["CMD", "/app/CoordAspire.Node", "status"],
                 ((YamlSequenceNode)Map(node, "healthcheck")["test"]).Children.Select(n => ((YamlScalarNode)n).Value));
         }
@@ -69,6 +70,7 @@ public sealed class ComposeFileTests
         var dashboard = Map(Map(Load(), "services"), "dashboard");
         Assert.Equal("${COORD_DASHBOARD_IMAGE}", Scalar(dashboard, "image"));
         Assert.Equal("http://0.0.0.0:18889", Scalar(Map(dashboard, "environment"), "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"));
+        Assert.Equal("http://0.0.0.0:18890", Scalar(Map(dashboard, "environment"), "ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"));
     }
 
     private static YamlMappingNode Load()

@@ -121,8 +121,8 @@ public sealed class KubernetesManifestTests
         var sample = Single<V1Deployment>("sample-deployment.yaml");
         var env = Assert.Single(sample.Spec.Template.Spec.Containers).Env.ToDictionary(e => e.Name, e => e.Value);
         Assert.Equal("coord-0.coord-headless:2181,coord-1.coord-headless:2181,coord-2.coord-headless:2181", env["ConnectionStrings__coord"]);
-        Assert.Equal("http://dashboard:18889", env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        Assert.Equal([18888, 18889], Single<V1Service>("dashboard-service.yaml").Spec.Ports.Select(p => p.Port));
+        Assert.Equal("http://dashboard:18890", env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal([18888, 18889, 18890], Single<V1Service>("dashboard-service.yaml").Spec.Ports.Select(p => p.Port));
     }
 
     private static T Single<T>(string file) => Assert.IsType<T>(Assert.Single(Load(file)));
