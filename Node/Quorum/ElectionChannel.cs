@@ -303,11 +303,7 @@ internal sealed class ElectionChannel : IAsyncDisposable
             if (address is null)
             {
                 Log.UnknownElectionPeer(_logger, peer.Sid);
-                lock (peer.Gate)
-                {
-                    peer.Connecting = false;
-                    peer.Attempt = null;
-                }
+                EndConnectLoop(peer);
 
                 return;
             }
@@ -353,11 +349,7 @@ internal sealed class ElectionChannel : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                lock (peer.Gate)
-                {
-                    peer.Connecting = false;
-                    peer.Attempt = null;
-                }
+                EndConnectLoop(peer);
 
                 return;
             }
@@ -378,16 +370,22 @@ internal sealed class ElectionChannel : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                lock (peer.Gate)
-                {
-                    peer.Connecting = false;
-                    peer.Attempt = null;
-                }
+                EndConnectLoop(peer);
 
                 return;
             }
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ElectionRetryMaxDelay.Ticks));
+        }
+    }
+
+    /// <summary>The connect loop stops: the next notification or connect-back starts another.</summary>
+    private static void EndConnectLoop(Peer peer)
+    {
+        lock (peer.Gate)
+        {
+            peer.Connecting = false;
+            peer.Attempt = null;
         }
     }
 

@@ -67,8 +67,12 @@ internal sealed class PeerAddresses
 
         if (_learned.TryGetValue(host, out var learned) && _time.GetElapsedTime(learned.At) < RecentlyConnected)
         {
-            var answer = lookup.IsCompletedSuccessfully && lookup.Result.Length > 0 ? Remember(host, lookup.Result) : _answers.GetValueOrDefault(host, []);
-            return [learned.Address, .. answer.Where(a => !a.Equals(learned.Address))];
+            if (lookup.IsCompletedSuccessfully && lookup.Result.Length > 0)
+            {
+                Remember(host, lookup.Result);
+            }
+
+            return Known(host);
         }
 
         if (!lookup.IsCompleted && Known(host) is { Length: > 0 } known)

@@ -274,10 +274,7 @@ public class BroadcastTests
         leader.Step(new Ack(zxid) { From = 2 });
         cluster.Collect(leader.Id);
         cluster.Deliver();
-        var applied = cluster.Applied[1];
-        int txnAt = applied.FindIndex(i => i is TxnCommitted c && c.Txn.Zxid == zxid);
-        int syncAt = applied.FindIndex(i => i is SyncCompleted { SessionId: 0x42, Cxid: 7 });
-        Assert.InRange(txnAt, 0, syncAt - 1);
+        AssertCommittedBeforeSyncCompleted(cluster.Applied[1], zxid, sessionId: 0x42, cxid: 7);
 
         // A forwarded write becomes an event for the leader's host.
         Assert.True(follower.Forward(new Request(0x42, 8, 1, Data)));
@@ -315,9 +312,14 @@ public class BroadcastTests
         leader.AnswerSync(learner);
         cluster.Collect(leader.Id);
         cluster.Deliver();
-        var applied = cluster.Applied[1];
+        AssertCommittedBeforeSyncCompleted(cluster.Applied[1], zxid, sessionId: 0x42, cxid: 9);
+    }
+
+    /// <summary>The learner handed out the transaction <paramref name="zxid"/> before it completed the sync.</summary>
+    private static void AssertCommittedBeforeSyncCompleted(List<CommittedItem> applied, long zxid, long sessionId, int cxid)
+    {
         int txnAt = applied.FindIndex(i => i is TxnCommitted c && c.Txn.Zxid == zxid);
-        int syncAt = applied.FindIndex(i => i is SyncCompleted { SessionId: 0x42, Cxid: 9 });
+        int syncAt = applied.FindIndex(i => i is SyncCompleted s && s.SessionId == sessionId && s.Cxid == cxid);
         Assert.InRange(txnAt, 0, syncAt - 1);
     }
 }
