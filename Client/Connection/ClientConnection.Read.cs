@@ -93,6 +93,7 @@ internal sealed partial class ClientConnection
         if (request.Xid != header.Xid)
         {
             // ZooKeeper answers in order; anything else means the stream can no longer be trusted.
+            Log.ReplyOutOfOrder(_client.Logger, _client.SessionId, header.Xid, request.Xid);
             request.OnConnectionLost(ErrorCode.ConnectionLoss);
             throw new IOException($"xid out of order: got {header.Xid} ({header.Err}), expected {request.Xid}");
         }

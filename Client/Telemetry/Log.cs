@@ -42,4 +42,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 312, Level = LogLevel.Error, Message = "The connection loop of session 0x{SessionId:x} failed; reconnecting")]
     public static partial void SessionLoopFailed(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 313, Level = LogLevel.Warning, Message = "Session 0x{SessionId:x} got the reply for xid {Got} while waiting for xid {Expected}: the server answered out of order; dropping the connection")]
+    public static partial void ReplyOutOfOrder(ILogger logger, long sessionId, int got, int expected);
 }

@@ -31,7 +31,7 @@ public sealed class MixedEnsembleTests(ITestOutputHelper output)
         await using var ensemble = await EnsembleUnderTest.StartAsync(3, apacheMembers: id => id != ours);
         try
         {
-            await MakeLeaderAsync(ensemble, ensemble[leaderId]);
+            await ensemble.MakeLeaderAsync(ensemble[leaderId]);
             var follower = ensemble[clientOn];
             Assert.Equal("follower", await follower.ModeAsync());
 
@@ -68,27 +68,6 @@ public sealed class MixedEnsembleTests(ITestOutputHelper output)
             output.WriteLine(await ensemble.DescribeAsync());
             throw;
         }
-    }
-
-    /// <summary>Kills whoever leads until <paramref name="ours"/> does (it has the largest id: with equal histories
-    /// it wins).</summary>
-    private static async Task MakeLeaderAsync(EnsembleUnderTest ensemble, EnsembleUnderTest.Member ours)
-    {
-        for (int attempt = 0; attempt < 5; attempt++)
-        {
-            var leader = await ensemble.WaitForLeaderAsync(TimeSpan.FromSeconds(60));
-            if (leader.Id == ours.Id)
-            {
-                return;
-            }
-
-            await EnsembleUnderTest.KillAsync(leader);
-            await ensemble.WaitForLeaderAsync(TimeSpan.FromSeconds(60), not: leader.Id);
-            await ensemble.RestartAsync(leader);
-            await ensemble.WaitUntilAllServeAsync(TimeSpan.FromSeconds(60));
-        }
-
-        throw new InvalidOperationException($"server.{ours.Id} never led:\n{await ensemble.DescribeAsync()}");
     }
 }
 

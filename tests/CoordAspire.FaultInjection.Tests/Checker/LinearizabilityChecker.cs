@@ -157,7 +157,7 @@ public static class LinearizabilityChecker
                     if (depth >= _bestDepth)
                     {
                         _bestDepth = depth;
-                        _bestExplanation = Explain(firstReturn!, state, depth);
+                        _bestExplanation = Explain(firstReturn!, state, depth, stack);
                     }
 
                     if (stack.Count == 0)
@@ -238,10 +238,16 @@ public static class LinearizabilityChecker
             return entry;
         }
 
-        private string Explain(Entry blocked, RegisterState state, int depth)
+        private string Explain(Entry blocked, RegisterState state, int depth, Stack<Placed> placed)
         {
             var text = new StringBuilder();
             text.Append($"at most {depth} of {_ops.Length} operations could be placed; then the register was {state} and this one could not be:\n    {_ops[blocked.Op]}");
+            text.Append("\n  the last operations placed before it (latest first):");
+            foreach (var p in placed.Take(6))
+            {
+                text.Append("\n    ").Append(_ops[p.Call.Op]);
+            }
+
             var open = new List<RegisterOperation>();
             foreach (var head in (Entry[])[_head, _indeterminateHead])
             {

@@ -14,12 +14,14 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     private readonly string _directory;
     private readonly Member[] _members;
     private readonly Func<long, bool> _isApache;
+    private readonly bool _ownNetworkGroups;
 
-    private EnsembleUnderTest(string directory, Member[] members, Func<long, bool> isApache)
+    private EnsembleUnderTest(string directory, Member[] members, Func<long, bool> isApache, bool ownNetworkGroups)
     {
         _directory = directory;
         _members = members;
         _isApache = isApache;
+        _ownNetworkGroups = ownNetworkGroups;
     }
 
     /// <summary>"CoordAspire", "Apache ZooKeeper", or "mixed" (some of each).</summary>
@@ -50,6 +52,10 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
 
         public bool IsObserver { get; } = observer;
 
+        /// <summary>The group id its process runs with when the ensemble was started with own network groups: what
+        /// an iptables <c>owner --gid-owner</c> rule matches to cut this member's connections and no one else's.</summary>
+        public int NetworkGroupId => 60_000 + ElectionPort;
+
         public string ConfigPath => Path.Combine(Directory, "zoo.cfg");
 
         public string ConnectString => $"127.0.0.1:{ClientPort}";
@@ -79,9 +85,12 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
 
     /// <summary>Starts <paramref name="voters"/> participants and <paramref name="observers"/> observers and waits
     /// until every one of them serves, with one leader. <paramref name="apacheMembers"/> picks the ids that run
-    /// Apache ZooKeeper in a mixed ensemble (otherwise <paramref name="apache"/> says for all).</summary>
+    /// Apache ZooKeeper in a mixed ensemble (otherwise <paramref name="apache"/> says for all).
+    /// <paramref name="ownNetworkGroups"/> runs each member under its own group id (<see cref="Member.NetworkGroupId"/>,
+    /// with <c>setpriv</c>), so that a partition can be made between members with iptables.</summary>
     public static async Task<EnsembleUnderTest> StartAsync(
-        int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false, Func<long, bool>? apacheMembers = null)
+        int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false, Func<long, bool>? apacheMembers = null,
+        bool ownNetworkGroups = false)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("coordaspire-ensemble-").FullName;
         var members = new Member[voters + observers];
@@ -90,7 +99,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             members[i] = new Member(i + 1, FreePort.Next(), FreePort.Next(), FreePort.Next(), Path.Combine(directory, $"server{i + 1}"), i >= voters);
         }
 
-        var ensemble = new EnsembleUnderTest(directory, members, apacheMembers ?? (_ => apache));
+        var ensemble = new EnsembleUnderTest(directory, members, apacheMembers ?? (_ => apache), ownNetworkGroups);
         try
         {
             foreach (var member in members)
@@ -137,6 +146,27 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Kills whoever leads until <paramref name="member"/> does (restarting each one killed), for a test that
+    /// needs a given member to lead. With equal histories the largest id wins, so give the wanted leader the largest.</summary>
+    public async Task MakeLeaderAsync(Member member)
+    {
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            var leader = await WaitForLeaderAsync(TimeSpan.FromSeconds(60));
+            if (leader.Id == member.Id)
+            {
+                return;
+            }
+
+            await KillAsync(leader);
+            await WaitForLeaderAsync(TimeSpan.FromSeconds(60), not: leader.Id);
+            await RestartAsync(leader);
+            await WaitUntilAllServeAsync(TimeSpan.FromSeconds(60));
+        }
+
+        throw new InvalidOperationException($"server.{member.Id} never led:\n{await DescribeAsync()}");
     }
 
     /// <summary>Waits until every running member serves (leader, follower or observer).</summary>
@@ -271,6 +301,23 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             psi.ArgumentList.Add(CoordAspireNodeServer.ProgramPath);
             psi.ArgumentList.Add(member.ConfigPath);
             psi.Environment["DOTNET_gcServer"] = "0";
+        }
+
+        if (_ownNetworkGroups)
+        {
+            // setpriv execs the server in place: the pid that SIGKILL and SIGSTOP go to is the server's own.
+            var wrapped = new ProcessStartInfo("setpriv");
+            foreach (var argument in (string[])["--regid", member.NetworkGroupId.ToString(CultureInfo.InvariantCulture), "--clear-groups", "--", psi.FileName, .. psi.ArgumentList])
+            {
+                wrapped.ArgumentList.Add(argument);
+            }
+
+            foreach (var (key, value) in psi.Environment)
+            {
+                wrapped.Environment[key] = value;
+            }
+
+            psi = wrapped;
         }
 
         member.Process = await ServerUnderTest.StartAsync(
