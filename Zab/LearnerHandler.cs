@@ -46,5 +46,14 @@ internal sealed class LearnerHandler(long sid, bool isObserver, long acceptedEpo
     /// <summary>Proposals sent and not yet acknowledged, oldest first (LearnerHandler.SyncLimitCheck).</summary>
     public Queue<(long Zxid, long SentTick)> Unacked { get; } = new();
 
+    /// <summary>The ping rounds sent to it and not yet echoed, oldest first (see ZabPeer.Leader.Confirmation.cs).</summary>
+    public Queue<long> PingRounds { get; } = new();
+
+    /// <summary>The latest ping round it has echoed.</summary>
+    public long EchoedRound { get; set; }
+
+    /// <summary>A SYNC waiting for its round to be confirmed (Round &gt; 0), and the COMMITs and INFORMs behind it.</summary>
+    public Queue<(ZabMessage Message, long Round)> Held { get; } = new();
+
     public bool IsForwarding => Phase >= LearnerPhase.Syncing;
 }

@@ -80,6 +80,10 @@ public sealed record RequestReceived(long LearnerId, Request Request) : ZabEvent
 /// those after it.</summary>
 public sealed record SyncRequested(long LearnerId) : ZabEvent;
 
+/// <summary>The leader's ping round <see cref="Round"/> (and every earlier one) was echoed by a quorum: the syncs of
+/// its own clients that asked for it (<see cref="ZabPeer.RequestLeadershipConfirmation"/>) may be answered.</summary>
+public sealed record LeadershipConfirmed(long Round) : ZabEvent;
+
 /// <summary>The leader got session activity from a learner's ping: touch these sessions (the leader owns expiry).</summary>
 public sealed record SessionsTouched(long LearnerId, IReadOnlyList<SessionTouch> Touches) : ZabEvent;
 

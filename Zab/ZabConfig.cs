@@ -33,6 +33,13 @@ public sealed record ZabConfig
     public int CommittedLogWindow { get; init; } = 500;
 
     /// <summary>
+    /// A leader answers a sync only once a quorum has echoed a PING sent after it (ZabPeer.Leader.Confirmation.cs),
+    /// so that sync + read is linearizable even across a leader deposed without knowing it. False answers syncs as
+    /// ZooKeeper does, at once from the leader's state: one round trip faster, and stale after such a deposition.
+    /// </summary>
+    public bool LinearizableSync { get; init; } = true;
+
+    /// <summary>
     /// Converts zoo.cfg timing. <paramref name="coreTickMs"/> is how often the host calls Tick (it must divide
     /// nothing in particular; values round up so that no limit becomes shorter than configured).
     /// </summary>

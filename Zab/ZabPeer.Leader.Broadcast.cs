@@ -9,7 +9,7 @@ namespace CoordAspire.Zab;
 public sealed partial class ZabPeer
 {
     private readonly SortedDictionary<long, PendingProposal> _outstanding = [];
-    private readonly Dictionary<long, List<long>> _pendingSyncs = [];
+    private readonly Dictionary<long, List<(long Sid, long Round)>> _pendingSyncs = [];
     private long _lastProposed;
     private long _nextPing;
 
@@ -153,16 +153,19 @@ public sealed partial class ZabPeer
             {
                 if (handler.IsForwarding)
                 {
-                    Send(handler.Sid, handler.IsObserver ? new Inform(proposal.Txn) : new Commit(zxid));
+                    SendInOrder(handler, handler.IsObserver ? new Inform(proposal.Txn) : new Commit(zxid));
                 }
             }
 
             Record(new ProposalCommitted(zxid, _now - proposal.CreatedTick, proposal.Txn.TraceContext));
             if (_pendingSyncs.Remove(zxid, out var waiting))
             {
-                foreach (long sid in waiting)
+                foreach (var (sid, round) in waiting)
                 {
-                    Send(sid, new Sync());
+                    if (_learners.TryGetValue(sid, out var learner))
+                    {
+                        SendSyncWhenConfirmed(learner, round);
+                    }
                 }
             }
         }
@@ -179,7 +182,8 @@ public sealed partial class ZabPeer
 
     /// <summary>
     /// Leader.processSync, for a <see cref="SyncRequested"/>: the learner's SYNC is sent once everything proposed so
-    /// far has committed (at once when nothing is outstanding). The host calls this in the sync's place among the
+    /// far has committed (at once when nothing is outstanding) — and, unlike ZooKeeper, once a quorum has echoed a
+    /// PING sent after it, so that a leader deposed without knowing it answers no sync (ZabPeer.Leader.Confirmation.cs). The host calls this in the sync's place among the
     /// requests: after proposing every request received before it, and before proposing any received after it — in
     /// ZooKeeper the sync goes down the same processor pipeline as the writes. A learner must get the SYNC after the
     /// COMMITs of what it forwarded first and before those of what it forwarded later: ZooKeeper's follower matches
@@ -193,9 +197,11 @@ public sealed partial class ZabPeer
             return;
         }
 
+        // Linearizable: also after a quorum has echoed a PING sent from now on (ZabPeer.Leader.Confirmation.cs).
+        long round = RequestLeadershipConfirmation();
         if (_outstanding.Count == 0)
         {
-            Send(handler.Sid, new Sync());
+            SendSyncWhenConfirmed(handler, round);
             return;
         }
 
@@ -204,7 +210,7 @@ public sealed partial class ZabPeer
             _pendingSyncs[_lastProposed] = waiting = [];
         }
 
-        waiting.Add(handler.Sid);
+        waiting.Add((handler.Sid, round));
     }
 
     /// <summary>The lead() loop: ping the learners, and step down without a quorum of synced participants.</summary>
@@ -213,13 +219,7 @@ public sealed partial class ZabPeer
         if (_now >= _nextPing)
         {
             _nextPing = _now + _config.PingInterval;
-            foreach (var handler in _learners.Values)
-            {
-                if (handler.Phase == LearnerPhase.Broadcast)
-                {
-                    Send(handler.Sid, new Ping(_lastProposed, []));
-                }
-            }
+            SendPingRound();
         }
 
         var synced = new List<long>(_learners.Count + 1) { Id };

@@ -20,6 +20,7 @@ public sealed partial class ZabPeer
         _newLeaderAcks.Clear();
         _outstanding.Clear();
         _pendingSyncs.Clear();
+        ResetConfirmation();
         _selfNewLeaderAcked = false;
         _electionFinished = false;
         _waitingForNewEpoch = true;
@@ -41,6 +42,7 @@ public sealed partial class ZabPeer
         _learners.Clear();
         _outstanding.Clear();
         _pendingSyncs.Clear();
+        ResetConfirmation();
         _proposedEpoch = 0;
         _lastProposed = 0;
     }
@@ -73,6 +75,8 @@ public sealed partial class ZabPeer
                     Emit(new SessionsTouched(handler.Sid, ping.Touches));
                 }
 
+                OnPingEcho(handler);
+
                 break;
             case Request request when handler.Phase == LearnerPhase.Broadcast:
                 OnRequest(handler, request);
@@ -99,8 +103,11 @@ public sealed partial class ZabPeer
         _learners.Remove(handler.Sid);
         foreach (var waiting in _pendingSyncs.Values)
         {
-            waiting.RemoveAll(sid => sid == handler.Sid);
+            waiting.RemoveAll(w => w.Sid == handler.Sid);
         }
+
+        // One fewer learner may be all a round was waiting for (or all that kept it from a quorum).
+        TryConfirmRounds();
     }
 
     private void TickLeader()

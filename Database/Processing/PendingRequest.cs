@@ -26,11 +26,13 @@ internal enum TxnPurpose
 
 /// <summary>
 /// Something waiting for the transactions before it to become durable: a prepared transaction, or a read of a
-/// session that has writes in flight (it must see them, and its reply must follow theirs).
+/// session that has writes in flight (it must see them, and its reply must follow theirs). A leader's sync also
+/// waits for <see cref="ConfirmationRound"/>: a quorum still following this leader after the sync arrived.
 /// </summary>
 internal readonly record struct PendingRequest(
     PreparedTxn? Txn,
     TxnPurpose Purpose,
     IClientChannel? Channel,
     RequestHeader Header,
-    byte[]? ReadBody);
+    byte[]? ReadBody,
+    long ConfirmationRound = 0);

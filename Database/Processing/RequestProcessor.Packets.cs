@@ -72,6 +72,10 @@ public sealed partial class RequestProcessor
                 {
                     LearnerWaitRead(channel, header, body);
                 }
+                else if (header.Type == OpCode.Sync && Role == ProcessorRole.Leader && _leadership is not null)
+                {
+                    EnqueueConfirmedSync(channel, header, body);
+                }
                 else if (MustWait(channel))
                 {
                     EnqueueRead(channel, header, body);

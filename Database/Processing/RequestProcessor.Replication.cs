@@ -37,6 +37,13 @@ public interface ILeaderLink
     void TouchSession(long sessionId, int timeout);
 }
 
+/// <summary>The leader's way to learn that it still leads (ZabPeer.RequestLeadershipConfirmation): a sync of its
+/// own clients is answered once the round returned here is confirmed (<see cref="RequestProcessor.LeadershipConfirmed"/>).</summary>
+public interface ILeadershipCheck
+{
+    long RequestConfirmation();
+}
+
 // The ensemble roles. The standalone pipeline (prepare → log → apply) is split across the ensemble by ZAB: the
 // leader prepares, the quorum logs, every member applies what is committed, in the same order.
 public sealed partial class RequestProcessor
@@ -44,6 +51,9 @@ public sealed partial class RequestProcessor
     private readonly Dictionary<long, Queue<LearnerWait>> _waitingBySession = [];
     private readonly Dictionary<long, IClientChannel> _revalidating = [];
     private ILeaderLink? _leader;
+    private ILeadershipCheck? _leadership;
+    private long _confirmedRound;
+    private long _committedThrough;
 
     public ProcessorRole Role { get; private set; } = ProcessorRole.Standalone;
 
@@ -56,6 +66,7 @@ public sealed partial class RequestProcessor
     {
         Role = ProcessorRole.NotServing;
         _leader = null;
+        _leadership = null;
         _pending.Clear();
         _toLog.Clear();
         _pendingWritesBySession.Clear();
@@ -69,9 +80,12 @@ public sealed partial class RequestProcessor
     /// Starts leading at the new epoch (zxids continue from <paramref name="epochZxid"/>, the epoch's zero). Every
     /// known session gets a full timeout from now: the leader takes over expiry (Leader.lead → startSessionTracker).
     /// </summary>
-    public void BecomeLeader(long epochZxid)
+    public void BecomeLeader(long epochZxid, ILeadershipCheck? leadership = null)
     {
         Role = ProcessorRole.Leader;
+        _leadership = leadership;
+        _confirmedRound = 0;
+        _committedThrough = Tree.LastProcessedZxid;
         _preparer.Reset(epochZxid);
         foreach (var session in Sessions.All.ToArray())
         {
@@ -96,6 +110,7 @@ public sealed partial class RequestProcessor
     /// </summary>
     public void CommitThrough(long zxid)
     {
+        _committedThrough = Math.Max(_committedThrough, zxid);
         while (_pending.TryPeek(out var pending))
         {
             if (pending.Txn is PreparedTxn txn)
@@ -111,11 +126,44 @@ public sealed partial class RequestProcessor
             }
             else
             {
+                if (pending.ConfirmationRound > _confirmedRound)
+                {
+                    break; // a sync: this leader must first hear that a quorum still follows it
+                }
+
                 _pending.Dequeue();
                 ForgetPendingWrite(pending.Channel, pending.Channel!.SessionId);
                 ProcessRead(pending.Channel!, pending.Header, pending.ReadBody);
             }
         }
+    }
+
+    /// <summary>
+    /// Leader: a quorum echoed ping round <paramref name="round"/>, sent after every sync that asked for it arrived:
+    /// this server still led then, so those syncs — and what waits behind them — may be answered.
+    /// </summary>
+    public void LeadershipConfirmed(long round)
+    {
+        if (Role != ProcessorRole.Leader || round <= _confirmedRound)
+        {
+            return;
+        }
+
+        _confirmedRound = round;
+        CommitThrough(_committedThrough);
+    }
+
+    /// <summary>
+    /// Leader: a sync of one of our own clients. ZooKeeper answers it at once, from this server's state; a leader
+    /// deposed without knowing it yet (paused, cut off) would then hand the read behind it a value the new leader
+    /// has overwritten. So it waits, in order with the session's other requests, for a quorum to confirm this
+    /// server still leads (see ZabPeer.Leader.Confirmation.cs).
+    /// </summary>
+    private void EnqueueConfirmedSync(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body)
+    {
+        long round = _leadership!.RequestConfirmation();
+        _pending.Enqueue(new PendingRequest(null, TxnPurpose.ClientWrite, channel, header, body.ToArray(), round));
+        _pendingWritesBySession[channel.SessionId] = _pendingWritesBySession.GetValueOrDefault(channel.SessionId) + 1;
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ namespace CoordAspire.Node.Replication;
 /// Everything here runs on the request loop's thread, like the <see cref="RequestProcessor"/> it drives, so the
 /// tree, the sessions and the core change in one order; the transports and the tick timer only post work.
 /// </remarks>
-internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDisposable
+internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILeadershipCheck, IDisposable
 {
     private readonly ZabPeer _peer;
     private readonly RequestProcessor _processor;
@@ -133,6 +133,10 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
     bool ILeaderLink.Revalidate(long sessionId, int timeout) => _peer.Revalidate(sessionId, timeout);
 
     void ILeaderLink.TouchSession(long sessionId, int timeout) => _peer.TouchSession(sessionId, timeout);
+
+    // ---- ILeadershipCheck: the processor (as the leader) asks the core whether it still leads ----------------
+
+    long ILeadershipCheck.RequestConfirmation() => _peer.RequestLeadershipConfirmation();
 
     // ---- carrying out the core's output -----------------------------------------------------------------------
 
@@ -284,6 +288,9 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
                 ProposePrepared();
                 _peer.AnswerSync(sync.LearnerId);
                 break;
+            case LeadershipConfirmed confirmed when _processor.Role == ProcessorRole.Leader:
+                _processor.LeadershipConfirmed(confirmed.Round);
+                break;
             case SessionsTouched touched when _processor.Role == ProcessorRole.Leader:
                 foreach (var touch in touched.Touches)
                 {
@@ -330,7 +337,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, IDi
         {
             if (role.State == ServerState.Leading)
             {
-                _processor.BecomeLeader(_peer.NextZxid - 1);
+                _processor.BecomeLeader(_peer.NextZxid - 1, this);
             }
             else
             {

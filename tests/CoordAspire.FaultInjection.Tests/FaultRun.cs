@@ -49,8 +49,18 @@ public static class FaultRun
     public static TimeSpan DurationFromEnvironment() =>
         int.TryParse(Environment.GetEnvironmentVariable("COORD_FAULT_SECONDS"), out int seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultDuration;
 
+    /// <summary><c>COORD_FAULT_HOLD_MS=min-max</c>: how long each fault is held, in milliseconds.</summary>
+    public static (int Min, int Max)? HoldFromEnvironment() =>
+        Environment.GetEnvironmentVariable("COORD_FAULT_HOLD_MS")?.Split('-') is [var min, var max]
+        && int.TryParse(min, out int lo) && int.TryParse(max, out int hi) && lo > 0 && hi > lo ? (lo, hi) : null;
+
+    /// <summary><c>COORD_FAULT_SEED</c> shifts every configuration's seed: another schedule of faults.</summary>
+    public static int SeedOffsetFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable("COORD_FAULT_SEED"), out int offset) ? offset : 0;
+
     public static async Task<FaultRunReport> RunAsync(FaultRunOptions options, Action<string> log)
     {
+        options = options with { Seed = options.Seed + SeedOffsetFromEnvironment() };
         var clock = Stopwatch.StartNew();
         var faults = options.Faults;
         NetworkPartition? partition = null;
@@ -87,7 +97,7 @@ public static class FaultRun
             }
 
             var workload = new RegisterWorkload(history, ConnectAsync, options.Workers, options.Registers);
-            var nemesis = new Nemesis(ensemble, faults, partition, options.Seed);
+            var nemesis = new Nemesis(ensemble, faults, partition, options.Seed, HoldFromEnvironment());
             using var workloadStop = new CancellationTokenSource();
             using var nemesisStop = new CancellationTokenSource();
             var running = workload.RunAsync(workloadStop.Token);
@@ -157,7 +167,7 @@ public static class FaultRun
     {
         var ops = history.Operations;
         var text = new StringBuilder();
-        text.AppendLine($"{options.Name} ({ensemble.Name}, {options.Workers} sessions, {options.Registers} registers, planted {options.Planted}): {elapsed.TotalSeconds:F0}s in all, checked in {checking.TotalMilliseconds:F0} ms");
+        text.AppendLine($"{options.Name} ({ensemble.Name}, {options.Workers} sessions, {options.Registers} registers, planted {options.Planted}, seed {options.Seed}): {elapsed.TotalSeconds:F0}s in all, checked in {checking.TotalMilliseconds:F0} ms");
         text.AppendLine($"  operations: {ops.Count} on registers ({ops.Count(o => o.Kind is RegisterOpKind.Read)} reads, " +
             $"{ops.Count(o => o.Kind is RegisterOpKind.Write)} writes, {ops.Count(o => o.Kind is RegisterOpKind.CompareAndSet)} compare-and-sets; " +
             $"{ops.Count(o => o.Outcome is Outcome.Ok)} ok, {ops.Count(o => o.Outcome is Outcome.Failed)} BadVersion, {ops.Count(o => o.Outcome is Outcome.Indeterminate)} indeterminate), " +

@@ -315,6 +315,73 @@ public class BroadcastTests
         AssertCommittedBeforeSyncCompleted(cluster.Applied[1], zxid, sessionId: 0x42, cxid: 9);
     }
 
+    /// <summary>
+    /// A sync is linearizable: the leader answers it — its own client's or a learner's — only once a quorum has echoed
+    /// a PING sent after the sync arrived. A leader that is cut off (here: no follower's echo arrives) answers none,
+    /// though it still believes it leads; ZooKeeper's answers at once (Leader.processSync), from a state the new
+    /// leader's clients may have overwritten. One echo is enough with three voters: the leader and one follower.
+    /// </summary>
+    [Fact]
+    public void A_sync_is_answered_only_after_a_quorum_echoes_a_ping_sent_after_it()
+    {
+        var cluster = new TestCluster(3);
+        var leader = cluster.Stabilize();
+        var follower = cluster[1];
+        cluster.ClearRecords();
+        cluster.Drop = m => m is Ping && m.To == leader.Id;
+
+        long round = leader.RequestLeadershipConfirmation();
+        Assert.True(follower.Forward(new Request(0x42, 7, Request.SyncOpCode, default)));
+        cluster.Collect(leader.Id);
+        cluster.Collect(1);
+        cluster.Deliver();
+        leader.AnswerSync(cluster.Events[leader.Id].OfType<SyncRequested>().Single().LearnerId);
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
+        Assert.Contains(cluster.Sent[leader.Id], m => m is Ping);
+        Assert.DoesNotContain(cluster.Events[leader.Id], e => e is LeadershipConfirmed);
+        Assert.DoesNotContain(cluster.Sent[leader.Id], m => m is Sync);
+        Assert.DoesNotContain(cluster.Applied[1], item => item is SyncCompleted);
+        Assert.Equal(ServerState.Leading, leader.State);
+
+        // Follower 2's echoes get through (the next ping round): that is a quorum.
+        cluster.Drop = m => m is Ping && m.To == leader.Id && m.From == 1;
+        cluster.Tick(cluster.Config.PingInterval + 1);
+        var confirmed = cluster.Events[leader.Id].OfType<LeadershipConfirmed>().First();
+        Assert.True(confirmed.Round >= round);
+        Assert.Contains(cluster.Applied[1], item => item is SyncCompleted { SessionId: 0x42, Cxid: 7 });
+    }
+
+    /// <summary>While a learner's SYNC waits for its ping round, the COMMITs of what the learner forwarded after the
+    /// sync wait behind it: an Apache follower matches them in the order it forwarded them.</summary>
+    [Fact]
+    public void Commits_that_follow_a_waiting_sync_wait_behind_it()
+    {
+        var cluster = new TestCluster(3);
+        var leader = cluster.Stabilize();
+        var follower = cluster[1];
+        cluster.ClearRecords();
+        cluster.Drop = m => m is Ping && m.To == leader.Id && m.From == 2;
+
+        Assert.True(follower.Forward(new Request(0x42, 9, Request.SyncOpCode, default)));
+        cluster.Collect(1);
+        cluster.Deliver();
+        cluster.Drop = m => m is Ping && m.To == leader.Id;
+        leader.AnswerSync(cluster.Events[leader.Id].OfType<SyncRequested>().Single().LearnerId);
+        Assert.True(leader.TryPropose(Data, default, out long zxid));
+        cluster.Collect(leader.Id);
+        cluster.Deliver();
+
+        // Committed by the leader and follower 2, but follower 1 gets neither the SYNC nor that COMMIT yet.
+        Assert.Contains(zxid, cluster.AppliedZxids(2));
+        Assert.DoesNotContain(zxid, cluster.AppliedZxids(1));
+        cluster.Drop = _ => false;
+        cluster.Tick(cluster.Config.PingInterval + 1);
+        int syncAt = cluster.Applied[1].FindIndex(i => i is SyncCompleted { Cxid: 9 });
+        int commitAt = cluster.Applied[1].FindIndex(i => i is TxnCommitted c && c.Txn.Zxid == zxid);
+        Assert.InRange(syncAt, 0, commitAt - 1);
+    }
+
     /// <summary>The learner handed out the transaction <paramref name="zxid"/> before it completed the sync.</summary>
     private static void AssertCommittedBeforeSyncCompleted(List<CommittedItem> applied, long zxid, long sessionId, int cxid)
     {

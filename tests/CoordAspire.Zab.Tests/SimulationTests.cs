@@ -69,6 +69,34 @@ public class SimulationTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Syncs are linearizable: a sync completed on any server sees every write committed anywhere when it was
+    /// issued. ZooKeeper's sync (<see cref="ZabConfig.LinearizableSync"/> off: the leader answers from its own state)
+    /// is not — a leader cut off with a follower of its own, in a minority, answers that follower's syncs while the
+    /// majority has elected another and committed past it — and the simulation must catch it.
+    /// </summary>
+    [Fact]
+    public void The_simulation_catches_a_deposed_leader_answering_syncs_as_ZooKeeper_does()
+    {
+        var caught = new List<int>();
+        for (int seed = 1; seed <= 400 && caught.Count == 0; seed++)
+        {
+            var options = SimOptions.ForSeed(seed) with { SyncRate = 0.3 };
+            options = options with { Zab = options.Zab with { LinearizableSync = false } };
+            try
+            {
+                new Simulation.Simulation(options).Run();
+            }
+            catch (SimulationFailure e) when (e.Message.Contains("deposed without knowing it", StringComparison.Ordinal))
+            {
+                caught.Add(seed);
+            }
+        }
+
+        Assert.NotEmpty(caught);
+        output.WriteLine($"caught by seed {caught[0]}");
+    }
+
+    /// <summary>
     /// The checker proves itself on the two host bugs an Apache follower exposed: answering a learner's sync before
     /// proposing the writes forwarded before it, and proposing all of a batch's writes before answering its syncs.
     /// </summary>

@@ -15,11 +15,15 @@ public sealed record FaultEvent(FaultKind Kind, long Member, bool WasLeader, dou
 /// heals it. One fault at a time, so that a majority can always make progress and the run measures correctness,
 /// not unavailability.
 /// </summary>
-public sealed class Nemesis(EnsembleUnderTest ensemble, FaultKind kinds, NetworkPartition? partition, int seed)
+public sealed class Nemesis(EnsembleUnderTest ensemble, FaultKind kinds, NetworkPartition? partition, int seed, (int Min, int Max)? holdMilliseconds = null)
 {
     private readonly Random _random = new(seed);
     private readonly List<FaultEvent> _events = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>How long a fault is held: 2 to 6 s by default, around ZooKeeper's syncLimit (5 ticks of 1 s in these
+    /// ensembles), so that some faults end before the others give up on the member and some after.</summary>
+    private readonly (int Min, int Max) _hold = holdMilliseconds ?? (2_000, 6_000);
 
     public IReadOnlyList<FaultEvent> Events => _events;
 
@@ -46,7 +50,7 @@ public sealed class Nemesis(EnsembleUnderTest ensemble, FaultKind kinds, Network
             try
             {
                 // Held whatever the stop says: a run never ends with a fault still in place.
-                await Task.Delay(TimeSpan.FromMilliseconds(_random.Next(2_000, 6_000)), CancellationToken.None);
+                await Task.Delay(TimeSpan.FromMilliseconds(_random.Next(_hold.Min, _hold.Max)), CancellationToken.None);
             }
             finally
             {

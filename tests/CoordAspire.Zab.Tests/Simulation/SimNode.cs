@@ -51,12 +51,19 @@ internal sealed class SimNode(long id, bool isObserver)
 
     public long SlowDiskUntil { get; set; } = -1;
 
+    /// <summary>Paused through this tick (SIGSTOP): it does nothing at all until then.</summary>
+    public long PausedUntil { get; set; } = -1;
+
+    /// <summary>Syncs of the leader's own clients waiting for their ping round: the round, and what was committed
+    /// anywhere when they were issued.</summary>
+    public List<(long Round, long CommittedAnywhere)> LeaderSyncs { get; } = [];
+
     /// <summary>Client writes submitted here and not yet answered: write id → client.</summary>
     public Dictionary<long, SimClient> PendingWrites { get; } = [];
 
     /// <summary>Forwarded syncs: (session, cxid) → the leader's commit point when issued, and the writes the same
     /// session had submitted here and not yet seen answered (the sync must come back after them).</summary>
-    public Dictionary<(long, int), (long LeaderCommitted, long[] WritesBefore, long ForwardSeq)> PendingSyncs { get; } = [];
+    public Dictionary<(long, int), (long CommittedAnywhere, long[] WritesBefore, long ForwardSeq)> PendingSyncs { get; } = [];
 
     /// <summary>The order this learner forwarded writes and syncs in: a counter, and each pending forwarded write's
     /// place in it (the leader must answer them in that order, as ZooKeeper's CommitProcessor expects).</summary>

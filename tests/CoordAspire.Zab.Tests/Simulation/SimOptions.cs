@@ -36,6 +36,10 @@ internal sealed record SimOptions
 
     public double SlowDiskRate { get; init; } = 0.006;
 
+    /// <summary>Chance per tick that a server is paused (SIGSTOP, a long GC): it neither ticks nor takes a message
+    /// nor answers a client for a while, then goes on as if no time had passed — its tick count did not move.</summary>
+    public double PauseRate { get; init; } = 0.004;
+
     public double SnapshotRate { get; init; } = 0.01;
 
     public int Clients { get; init; } = 3;

@@ -152,10 +152,10 @@ internal sealed partial class Simulation
             return;
         }
 
-        if (node.AppliedZxid < issued.LeaderCommitted)
+        if (node.AppliedZxid < issued.CommittedAnywhere)
         {
-            Fail($"node {node.Id}: sync completed at {Zxid.ToHex(node.AppliedZxid)}, but the leader had committed "
-                + $"{Zxid.ToHex(issued.LeaderCommitted)} when it was issued");
+            Fail($"node {node.Id}: sync completed at {Zxid.ToHex(node.AppliedZxid)}, but {Zxid.ToHex(issued.CommittedAnywhere)} "
+                + "was committed when it was issued (a leader deposed without knowing it answered the sync)");
         }
 
         // Per-session order: a sync is answered after the writes its session sent before it (ZooKeeper's follower
@@ -229,6 +229,11 @@ internal sealed partial class Simulation
                 continue;
             }
 
+            if (Paused(node))
+            {
+                continue; // its requests sit in the paused server's socket
+            }
+
             var peer = node.Peer!;
             if (peer.LeaderId is { } leader)
             {
@@ -251,9 +256,16 @@ internal sealed partial class Simulation
             {
                 Write(client, node, peer);
             }
-            else if (_rng.NextDouble() < _options.SyncRate && peer.State != ServerState.Leading)
+            else if (_rng.NextDouble() < _options.SyncRate)
             {
-                IssueSync(client, node, peer);
+                if (peer.State == ServerState.Leading)
+                {
+                    IssueLeaderSync(node, peer);
+                }
+                else
+                {
+                    IssueSync(client, node, peer);
+                }
             }
 
             Process(node);
@@ -266,7 +278,7 @@ internal sealed partial class Simulation
         var node = _nodes[target];
 
         // ZooKeeper refuses a session whose client has seen a newer zxid than the server has.
-        if (node.IsServing && node.AppliedZxid >= client.LastSeen)
+        if (node.IsServing && node.AppliedZxid >= client.LastSeen && !Paused(node))
         {
             client.Attached = node;
             if (node.Peer!.State != ServerState.Leading)
@@ -294,6 +306,48 @@ internal sealed partial class Simulation
         }
     }
 
+    /// <summary>The latest write committed by any peer now: a client may already have seen it acknowledged, so a
+    /// sync issued now must see it (linearizability), whichever leader its server still follows.</summary>
+    private long CommittedAnywhere()
+    {
+        long latest = 0;
+        for (int i = 1; i <= _options.Members; i++)
+        {
+            if (_nodes[i].Peer is { } p && Zxid.CounterOf(p.LastCommittedZxid) > 0)
+            {
+                latest = Math.Max(latest, p.LastCommittedZxid);
+            }
+        }
+
+        return latest;
+    }
+
+    /// <summary>A sync of one of the leader's own clients: answered once its ping round is confirmed (at once, round
+    /// 0, with ZooKeeper's sync).</summary>
+    private void IssueLeaderSync(SimNode node, ZabPeer peer)
+    {
+        long round = peer.RequestLeadershipConfirmation();
+        node.LeaderSyncs.Add((round, CommittedAnywhere()));
+        if (round == 0)
+        {
+            CompleteLeaderSyncs(node, 0);
+        }
+    }
+
+    private void CompleteLeaderSyncs(SimNode node, long confirmedRound)
+    {
+        foreach (var (round, committed) in node.LeaderSyncs.Where(s => s.Round <= confirmedRound).ToList())
+        {
+            if (node.AppliedZxid < committed)
+            {
+                Fail($"leader {node.Id}: its client's sync completed at {Zxid.ToHex(node.AppliedZxid)}, but {Zxid.ToHex(committed)} "
+                    + "was committed when it was issued (a leader deposed without knowing it answered the sync)");
+            }
+        }
+
+        node.LeaderSyncs.RemoveAll(s => s.Round <= confirmedRound);
+    }
+
     private void IssueSync(SimClient client, SimNode node, ZabPeer peer)
     {
         var leader = peer.LeaderId is { } id ? _nodes[id].Peer : null;
@@ -306,7 +360,7 @@ internal sealed partial class Simulation
         if (peer.Forward(new Request(client.SessionId, cxid, Request.SyncOpCode, default)))
         {
             var writesBefore = node.PendingWrites.Where(w => w.Value == client).Select(w => w.Key).ToArray();
-            node.PendingSyncs[(client.SessionId, cxid)] = (leader.LastCommittedZxid, writesBefore, ++node.ForwardSeq);
+            node.PendingSyncs[(client.SessionId, cxid)] = (CommittedAnywhere(), writesBefore, ++node.ForwardSeq);
         }
     }
 }

@@ -128,7 +128,7 @@ internal sealed partial class Simulation
         foreach (var n in due)
         {
             var node = _nodes[n.To];
-            if (node.Peer is { } peer && !Partitioned(n.From, n.To))
+            if (node.Peer is { } peer && !Partitioned(n.From, n.To) && !Paused(node))
             {
                 Trace("deliver", n.From, n.To, n);
                 peer.Step(n);
@@ -145,7 +145,7 @@ internal sealed partial class Simulation
                 for (int b = 1; b <= members; b++)
                 {
                     var q = _links[a, b].Queue;
-                    if (q.Count > 0 && q.Peek().ReadyAt <= _now && !Partitioned(a, b))
+                    if (q.Count > 0 && q.Peek().ReadyAt <= _now && !Partitioned(a, b) && !Paused(_nodes[b]))
                     {
                         _readyLinks.Add((a * 64) + b);
                     }

@@ -9,6 +9,9 @@ internal sealed partial class Simulation
 {
     private readonly SimOptions _options;
     private readonly Random _rng;
+
+    /// <summary>Pauses draw from their own stream, so that adding them left every other fault of a seed in place.</summary>
+    private readonly Random _pauseRng;
     private readonly SimNode[] _nodes;
     private readonly List<SimClient> _clients = [];
     private readonly Ensemble _ensemble;
@@ -19,6 +22,7 @@ internal sealed partial class Simulation
     {
         _options = options;
         _rng = new Random(options.Seed);
+        _pauseRng = new Random(unchecked(options.Seed * 31 + 0x5eed));
         _nodes = new SimNode[options.Members + 1];
         var voters = Enumerable.Range(1, options.Voters).Select(i => (long)i).ToArray();
         var observers = Enumerable.Range(options.Voters + 1, options.Observers).Select(i => (long)i).ToArray();
@@ -111,6 +115,7 @@ internal sealed partial class Simulation
         node.Peer = new ZabPeer(node.Id, _ensemble, durable, _options.Zab, random);
         node.Applied = [.. node.SnapshotContent];
         node.RestartAt = -1;
+        node.PausedUntil = -1;
         Trace("start", node.Id, 0, null);
         Process(node);
     }
@@ -206,6 +211,18 @@ internal sealed partial class Simulation
             }
         }
 
+        if (_pauseRng.NextDouble() < _options.PauseRate)
+        {
+            var node = _nodes[_pauseRng.Next(1, _options.Members + 1)];
+            if (node.IsAlive && node.PausedUntil < _now)
+            {
+                // Long enough for the others to give up on it and elect without it (syncLimit and then some).
+                node.PausedUntil = _now + _pauseRng.Next(_options.Zab.SyncLimit, 3 * _options.Zab.SyncLimit);
+                Trace("pause", node.Id, 0, null);
+                Count("pause");
+            }
+        }
+
         if (_rng.NextDouble() < _options.SlowDiskRate)
         {
             var node = _nodes[_rng.Next(1, _options.Members + 1)];
@@ -246,12 +263,14 @@ internal sealed partial class Simulation
         }
     }
 
+    private bool Paused(SimNode node) => node.PausedUntil >= _now;
+
     private void CompleteFsyncs()
     {
         for (int i = 1; i <= _options.Members; i++)
         {
             var node = _nodes[i];
-            if (node.Peer is not { } peer)
+            if (node.Peer is not { } peer || Paused(node))
             {
                 continue;
             }
@@ -280,7 +299,7 @@ internal sealed partial class Simulation
         foreach (int i in Enumerable.Range(1, _options.Members).OrderBy(_ => _rng.Next()))
         {
             var node = _nodes[i];
-            if (node.Peer is { } peer)
+            if (node.Peer is { } peer && !Paused(node))
             {
                 peer.Tick();
                 Process(node);
@@ -297,6 +316,11 @@ internal sealed partial class Simulation
         for (int i = 1; i <= _options.Members; i++)
         {
             var node = _nodes[i];
+            if (Paused(node))
+            {
+                continue;
+            }
+
             if (_options.AnswerSyncsAfterTheBatchsWrites && node.HostWork.Count > 1)
             {
                 var work = node.HostWork.ToList();
@@ -490,6 +514,7 @@ internal sealed partial class Simulation
                     // Leaving service: ZooKeeper drops its clients; whatever they were waiting for is ConnectionLoss.
                     node.PendingWrites.Clear();
                     node.PendingSyncs.Clear();
+                    node.LeaderSyncs.Clear();
                     node.ForwardedWrites.Clear();
                     node.HostWork.Clear();
                     DetachClients(node);
@@ -507,6 +532,9 @@ internal sealed partial class Simulation
             case SyncRequested sync:
                 // Answered in order behind the writes handed over before it.
                 node.HostWork.Enqueue(sync.LearnerId);
+                break;
+            case LeadershipConfirmed confirmed:
+                CompleteLeaderSyncs(node, confirmed.Round);
                 break;
             case RevalidateRequested revalidate:
                 peer.AnswerRevalidate(revalidate.LearnerId, revalidate.SessionId, valid: true);
