@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CoordAspire.Node.Hosting;
 
-/// <summary>What <c>Program.cs</c> registers: the server, its health check and its AdminServer.</summary>
+/// <summary>What <c>Program.cs</c> registers: the server, its health check, its AdminServer and its metrics endpoint.</summary>
 internal static class NodeHostingExtensions
 {
     public static WebApplicationBuilder AddCoordNode(this WebApplicationBuilder builder, ZooConfig config)
@@ -17,6 +17,9 @@ internal static class NodeHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeServer>();
         builder.Services.AddHostedService<NodeHostedService>();
+
+        // After the node, so that a first scrape finds it started; a no-op unless metricsProvider.className asks.
+        builder.Services.AddHostedService<MetricsEndpoint>();
 
         builder.Services.AddHealthChecks().AddCheck<NodeHealthCheck>(NodeHealthCheck.Name, HealthStatus.Unhealthy);
 

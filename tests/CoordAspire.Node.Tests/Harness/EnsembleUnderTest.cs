@@ -79,9 +79,11 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
 
     /// <summary>Starts <paramref name="voters"/> participants and <paramref name="observers"/> observers and waits
     /// until every one of them serves, with one leader. <paramref name="apacheMembers"/> picks the ids that run
-    /// Apache ZooKeeper in a mixed ensemble (otherwise <paramref name="apache"/> says for all).</summary>
+    /// Apache ZooKeeper in a mixed ensemble (otherwise <paramref name="apache"/> says for all).
+    /// <paramref name="extraConfig"/> gives a member more zoo.cfg lines.</summary>
     public static async Task<EnsembleUnderTest> StartAsync(
-        int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false, Func<long, bool>? apacheMembers = null)
+        int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false, Func<long, bool>? apacheMembers = null,
+        Func<Member, IEnumerable<string>>? extraConfig = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("coordaspire-ensemble-").FullName;
         var members = new Member[voters + observers];
@@ -95,7 +97,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         {
             foreach (var member in members)
             {
-                WriteConfig(member, members);
+                WriteConfig(member, members, extraConfig?.Invoke(member) ?? []);
                 await ensemble.LaunchAsync(member);
             }
 
@@ -218,7 +220,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         }
     }
 
-    private static void WriteConfig(Member member, IEnumerable<Member> all)
+    private static void WriteConfig(Member member, IEnumerable<Member> all, IEnumerable<string> extraLines)
     {
         string data = Path.Combine(member.Directory, "data");
         System.IO.Directory.CreateDirectory(data);
@@ -240,6 +242,8 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         {
             lines.Add("peerType=observer");
         }
+
+        lines.AddRange(extraLines);
 
         foreach (var m in all)
         {
