@@ -23,6 +23,8 @@ namespace CoordAspire.Node.Hosting;
 /// without it, as we (and ZooKeeper) do for the AdminServer: a coordination service must not stay down for want of
 /// its figures, and the many nodes a test suite runs on one machine would all want port 7000.
 /// </para>
+/// It starts before the node (as <c>QuorumPeerMain</c> starts the provider before the peer), so that the summaries see
+/// the first election, and answers without the server's gauges until the node serves.
 /// Only GET and HEAD are answered (ZooKeeper's servlet refuses TRACE; we refuse every other method), and only on
 /// <c>/metrics</c>.
 /// </summary>

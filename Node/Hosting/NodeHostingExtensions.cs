@@ -16,10 +16,11 @@ internal static class NodeHostingExtensions
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeServer>();
-        builder.Services.AddHostedService<NodeHostedService>();
 
-        // After the node, so that a first scrape finds it started; a no-op unless metricsProvider.className asks.
+        // Before the node, as ZooKeeper starts its metrics provider before its server: the first election is counted
+        // (looking_count). Until the node serves, /metrics has only the summaries. A no-op unless metricsProvider.className asks.
         builder.Services.AddHostedService<MetricsEndpoint>();
+        builder.Services.AddHostedService<NodeHostedService>();
 
         builder.Services.AddHealthChecks().AddCheck<NodeHealthCheck>(NodeHealthCheck.Name, HealthStatus.Unhealthy);
 
