@@ -171,6 +171,9 @@ public sealed record ZooConfig
     /// <summary><c>admin.commandURL</c>.</summary>
     public string AdminCommandUrl { get; init; } = "/commands";
 
+    /// <summary><c>metricsProvider.className</c> and the provider's own <c>metricsProvider.*</c> settings.</summary>
+    public MetricsProviderConfig MetricsProvider { get; init; } = new();
+
     /// <summary>Every key of the file with its (trimmed) value, the last one winning as in Java's <c>Properties</c>.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = FrozenDictionary<string, string>.Empty;
 

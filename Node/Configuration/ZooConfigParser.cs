@@ -12,8 +12,8 @@ namespace CoordAspire.Node.Configuration;
 /// quorums, quorum TLS and SASL, multiple addresses per server, oracle quorums) are refused rather than ignored.
 /// </para>
 /// This file holds the entry points and the static settings (<c>parseProperties</c>); the ensemble
-/// (<c>server.N</c>, <c>dynamicConfigFile</c>, <c>myid</c>) and the settings ZooKeeper keeps as system
-/// properties are in the partial files next to it.
+/// (<c>server.N</c>, <c>dynamicConfigFile</c>, <c>myid</c>), the settings ZooKeeper keeps as system
+/// properties and the metrics provider's are in the partial files next to it.
 /// </summary>
 public sealed partial class ZooConfigParser
 {
@@ -120,6 +120,7 @@ public sealed partial class ZooConfigParser
         }
 
         ParseSystemProperties();
+        ParseMetricsProvider();
         CheckStaticSettings();
 
         var ensemble = dynamicConfigFile is null
@@ -252,12 +253,12 @@ public sealed partial class ZooConfigParser
             case "quorum.auth.learner.saslLoginContext":
             case "quorum.auth.server.saslLoginContext":
             case "quorum.auth.kerberos.servicePrincipal":
-            case "metricsProvider.className":
                 // Known to ZooKeeper and kept in Properties; nothing to check.
                 break;
             case "oraclePath":
                 throw entry.Error("oraclePath: oracle quorums (QuorumOracleMaj) are not supported by CoordAspire");
-            case var key when key.StartsWith("metricsProvider.", StringComparison.Ordinal):
+            case var key when key.StartsWith(MetricsProviderPrefix, StringComparison.Ordinal):
+                metricsProviderEntries.Add(entry);
                 break;
             case var key when IsServerKey(key) && dynamicConfigFile is not null:
                 throw entry.Error($"{key}: must be in the dynamic config file {dynamicConfigFile.Value} (line {dynamicConfigFile.LineNumber}), not here");
@@ -392,6 +393,7 @@ public sealed partial class ZooConfigParser
         AdminServerAddress = adminServerAddress,
         AdminServerPort = adminServerPort,
         AdminCommandUrl = adminCommandUrl,
+        MetricsProvider = metricsProvider,
         Properties = settings.ToFrozenDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal),
         SystemProperties = systemProperties.ToFrozenDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal),
         Warnings = [.. warnings],

@@ -21,14 +21,7 @@ internal sealed class AdminServer(IServer kestrel, ZooConfig config, ILogger<Adm
     public IFeatureCollection Features => kestrel.Features;
 
     /// <summary>Where Kestrel listens: ZooKeeper's <c>new InetSocketAddress(admin.serverAddress, admin.serverPort)</c>.</summary>
-    public static IPEndPoint EndPointFor(ZooConfig config)
-    {
-        var host = config.AdminServerAddress;
-        var address = host is HostPort.AnyAddress ? IPAddress.Any
-            : IPAddress.TryParse(host, out var literal) ? literal
-            : Dns.GetHostAddresses(host).First();
-        return new IPEndPoint(address, config.AdminServerPort);
-    }
+    public static IPEndPoint EndPointFor(ZooConfig config) => ListenAddress.Resolve(config.AdminServerAddress, config.AdminServerPort);
 
     public async Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
         where TContext : notnull

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CoordAspire.Node.Hosting;
 
-/// <summary>What <c>Program.cs</c> registers: the server, its health check and its AdminServer.</summary>
+/// <summary>What <c>Program.cs</c> registers: the server, its health check, its AdminServer and its metrics endpoint.</summary>
 internal static class NodeHostingExtensions
 {
     public static WebApplicationBuilder AddCoordNode(this WebApplicationBuilder builder, ZooConfig config)
@@ -16,6 +16,10 @@ internal static class NodeHostingExtensions
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeServer>();
+
+        // Before the node, as ZooKeeper starts its metrics provider before its server: the first election is counted
+        // (looking_count). Until the node serves, /metrics has only the summaries. A no-op unless metricsProvider.className asks.
+        builder.Services.AddHostedService<MetricsEndpoint>();
         builder.Services.AddHostedService<NodeHostedService>();
 
         builder.Services.AddHealthChecks().AddCheck<NodeHealthCheck>(NodeHealthCheck.Name, HealthStatus.Unhealthy);

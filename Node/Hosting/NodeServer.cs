@@ -29,6 +29,7 @@ internal sealed class NodeServer : IAsyncDisposable
     private Replication.QuorumPeerNetwork? _quorum;
     private readonly ILoggerFactory _loggerFactory;
     private readonly Telemetry.FiguresPublisher _figures;
+    private readonly FourLetterWordContext _context;
 
     /// <param name="limits">Per-connection limits; by default those <paramref name="config"/> implies.</param>
     public NodeServer(ZooConfig config, ILoggerFactory loggerFactory, TimeProvider timeProvider, ConnectionLimits? limits = null)
@@ -49,8 +50,8 @@ internal sealed class NodeServer : IAsyncDisposable
 
         Connections = new ConnectionRegistry();
         _figures = new Telemetry.FiguresPublisher(_loop, () => Telemetry.ServerFigures.Read(_processor, Connections, _ensemble));
-        var fourLetterWords = new FourLetterWordExecutor(
-            new FourLetterWordContext(config, Settings, _loop, Connections, clock, now.ElapsedMs, () => LocalEndPoint, () => Mode, () => IsServing, () => _ensemble));
+        _context = new FourLetterWordContext(config, Settings, _loop, Connections, clock, now.ElapsedMs, () => LocalEndPoint, () => Mode, () => IsServing, () => _ensemble);
+        var fourLetterWords = new FourLetterWordExecutor(_context);
         limits ??= config.ToConnectionLimits(Settings);
         var connectionLogger = loggerFactory.CreateLogger<ClientConnection>();
         _listener = new ClientListener(
@@ -143,6 +144,13 @@ internal sealed class NodeServer : IAsyncDisposable
             connection.Close(reason);
         }
     }
+
+    /// <summary>
+    /// What <c>mntr</c> prints, read on the loop; nothing while the server does not serve (ZooKeeper unregisters
+    /// these gauges when its server stops for an election, and <c>mntr</c> answers "not currently serving").
+    /// </summary>
+    public Task<IReadOnlyList<Telemetry.MonitorValue>> MonitorValuesAsync() =>
+        IsServing ? _loop.QueryAsync(p => Telemetry.MonitorValues.Read(_context, p)) : Task.FromResult<IReadOnlyList<Telemetry.MonitorValue>>([]);
 
     /// <summary>Reads the processor's state on the loop, between requests.</summary>
     public Task<T> QueryAsync<T>(Func<RequestProcessor, T> query) => _loop.QueryAsync(query);

@@ -16,8 +16,6 @@ internal sealed partial class ClientConnection
     /// durable, after the packet was processed, so a reply is matched to its request by xid (replies leave in order).
     /// </summary>
     private readonly Queue<(int Xid, OpCode Op, long ReceivedAt)> _awaitingReply = new();
-    private int _currentXid;
-    private OpCode _currentOp;
 
     public long SessionId { get; set; }
 
@@ -58,17 +56,13 @@ internal sealed partial class ClientConnection
         Sent(_outbound.WriteFrame(new ReplyHeader(Xid.Notification, zxid, ErrorCode.Ok), watchedEvent));
     }
 
-    void Processing.ILoopConnection.OnPacketStarting(int xid, int opCode)
+    void Processing.ILoopConnection.OnPacketStarting(int xid, int opCode, long receivedAt)
     {
-        _currentXid = xid;
-        _currentOp = (OpCode)opCode;
+        // Before the processor runs: a read is answered while it is processed, and its reply must find it here.
+        _awaitingReply.Enqueue((xid, (OpCode)opCode, receivedAt));
     }
 
-    void Processing.ILoopConnection.OnPacketProcessed(long receivedAt)
-    {
-        _awaitingReply.Enqueue((_currentXid, _currentOp, receivedAt));
-        _credits.Release();
-    }
+    void Processing.ILoopConnection.OnPacketProcessed() => _credits.Release();
 
     void Processing.ILoopConnection.Flush()
     {

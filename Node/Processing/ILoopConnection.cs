@@ -16,14 +16,15 @@ internal interface ILoopConnection : IClientChannel
     /// </summary>
     bool RequestsDropped { get; }
 
-    /// <summary>A packet of this connection is about to be processed (for the per-connection statistics of <c>cons</c>).</summary>
-    void OnPacketStarting(int xid, int opCode);
-
     /// <summary>
-    /// A packet of this connection has been processed (a write is answered later, once durable): its read credit goes
-    /// back to the connection; <paramref name="receivedAt"/> is when it was read, for the latency of its reply.
+    /// A packet of this connection is about to be processed: it now awaits its reply (a read gets it during
+    /// processing, a write once durable). <paramref name="receivedAt"/> is when it was read, for the latency of its
+    /// reply (<c>mntr</c>'s latencies, <c>cons</c>, the read and update latency summaries).
     /// </summary>
-    void OnPacketProcessed(long receivedAt);
+    void OnPacketStarting(int xid, int opCode, long receivedAt);
+
+    /// <summary>A packet of this connection has been processed (or dropped): its read credit goes back to the connection.</summary>
+    void OnPacketProcessed();
 
     /// <summary>The loop finished a batch in which this connection was given output: send it.</summary>
     void Flush();

@@ -212,7 +212,7 @@ internal sealed partial class RequestLoop : IAsyncDisposable
             {
                 int xid = BinaryPrimitives.ReadInt32BigEndian(packet);
                 int opCode = BinaryPrimitives.ReadInt32BigEndian(packet[4..]);
-                connection.OnPacketStarting(xid, opCode);
+                connection.OnPacketStarting(xid, opCode, item.ReceivedAt);
                 if (item.TraceParent is { } traceParent)
                 {
                     // The client's request span is the parent of ours; ours (or, unobserved, the client's) is the parent
@@ -239,7 +239,7 @@ internal sealed partial class RequestLoop : IAsyncDisposable
         {
             connection.TraceParent = null;
             ArrayPool<byte>.Shared.Return(item.Buffer!);
-            connection.OnPacketProcessed(item.ReceivedAt);
+            connection.OnPacketProcessed();
         }
     }
 

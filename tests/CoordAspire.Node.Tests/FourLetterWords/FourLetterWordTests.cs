@@ -124,6 +124,26 @@ public sealed partial class FourLetterWordTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_answered_while_processed_is_counted_as_answered()
+    {
+        // A read's reply is sent while the loop processes it, before the loop is done with the packet: it must still be
+        // matched to its request (its latency counted, cons' lop) and not linger as an outstanding request.
+        await using var client = await _node.ConnectAsync();
+        await client.HandshakeAsync();
+        _ = await client.RequestAsync(OpCode.Exists, (in JuteWriter w) =>
+        {
+            w.WriteString("/");
+            w.WriteBool(false);
+        });
+
+        var cons = Lines(await _node.FourLetterWordAsync("cons"));
+        var mntr = await _node.FourLetterWordAsync("mntr");
+
+        Assert.Matches(@"^ /127\.0\.0\.1:\d+\[1\]\(queued=0,recved=2,sent=2,sid=0x[0-9a-f]+,lop=EXIS,", cons[0]);
+        Assert.Contains("zk_outstanding_requests\t0\n", mntr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Mntr_prints_tab_separated_zk_values()
     {
         await using var client = await _node.ConnectAsync();

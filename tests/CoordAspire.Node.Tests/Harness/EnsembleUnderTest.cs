@@ -87,10 +87,11 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     /// until every one of them serves, with one leader. <paramref name="apacheMembers"/> picks the ids that run
     /// Apache ZooKeeper in a mixed ensemble (otherwise <paramref name="apache"/> says for all).
     /// <paramref name="ownNetworkGroups"/> runs each member under its own group id (<see cref="Member.NetworkGroupId"/>,
-    /// with <c>setpriv</c>), so that a partition can be made between members with iptables.</summary>
+    /// with <c>setpriv</c>), so that a partition can be made between members with iptables.
+    /// <paramref name="extraConfig"/> gives a member more zoo.cfg lines.</summary>
     public static async Task<EnsembleUnderTest> StartAsync(
         int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false, Func<long, bool>? apacheMembers = null,
-        bool ownNetworkGroups = false)
+        bool ownNetworkGroups = false, Func<Member, IEnumerable<string>>? extraConfig = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("coordaspire-ensemble-").FullName;
         var members = new Member[voters + observers];
@@ -104,7 +105,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         {
             foreach (var member in members)
             {
-                WriteConfig(member, members);
+                WriteConfig(member, members, extraConfig?.Invoke(member) ?? []);
                 await ensemble.LaunchAsync(member);
             }
 
@@ -248,7 +249,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         }
     }
 
-    private static void WriteConfig(Member member, IEnumerable<Member> all)
+    private static void WriteConfig(Member member, IEnumerable<Member> all, IEnumerable<string> extraLines)
     {
         string data = Path.Combine(member.Directory, "data");
         System.IO.Directory.CreateDirectory(data);
@@ -270,6 +271,8 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         {
             lines.Add("peerType=observer");
         }
+
+        lines.AddRange(extraLines);
 
         foreach (var m in all)
         {

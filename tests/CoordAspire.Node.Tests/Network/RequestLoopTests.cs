@@ -154,11 +154,11 @@ public sealed class RequestLoopTests : IAsyncLifetime, IAsyncDisposable
 
         public void Close(string reason) => CloseReason ??= reason;
 
-        public void OnPacketStarting(int xid, int opCode)
+        public void OnPacketStarting(int xid, int opCode, long receivedAt)
         {
         }
 
-        public void OnPacketProcessed(long receivedAt) => PacketsProcessed++;
+        public void OnPacketProcessed() => PacketsProcessed++;
 
         public void Flush()
         {
