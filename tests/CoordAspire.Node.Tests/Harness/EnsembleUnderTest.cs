@@ -14,12 +14,14 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     private readonly string _directory;
     private readonly Member[] _members;
     private readonly Func<long, bool> _isApache;
+    private readonly IReadOnlyList<string> _jvmFlags;
 
-    private EnsembleUnderTest(string directory, Member[] members, Func<long, bool> isApache)
+    private EnsembleUnderTest(string directory, Member[] members, Func<long, bool> isApache, IReadOnlyList<string> jvmFlags)
     {
         _directory = directory;
         _members = members;
         _isApache = isApache;
+        _jvmFlags = jvmFlags;
     }
 
     /// <summary>"CoordAspire", "Apache ZooKeeper", or "mixed" (some of each).</summary>
@@ -79,9 +81,13 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
 
     /// <summary>Starts <paramref name="voters"/> participants and <paramref name="observers"/> observers and waits
     /// until every one of them serves, with one leader. <paramref name="apacheMembers"/> picks the ids that run
-    /// Apache ZooKeeper in a mixed ensemble (otherwise <paramref name="apache"/> says for all).</summary>
+    /// Apache ZooKeeper in a mixed ensemble (otherwise <paramref name="apache"/> says for all).
+    /// <paramref name="extraConfig"/> are more zoo.cfg lines for every member; <paramref name="jvmFlags"/> are
+    /// <c>-D</c> options: on Apache's java command line, and in our Node's <c>SERVER_JVMFLAGS</c>, where an
+    /// operator moving from zkServer.sh would have them.</summary>
     public static async Task<EnsembleUnderTest> StartAsync(
-        int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false, Func<long, bool>? apacheMembers = null)
+        int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false, Func<long, bool>? apacheMembers = null,
+        IReadOnlyList<string>? extraConfig = null, IReadOnlyList<string>? jvmFlags = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("coordaspire-ensemble-").FullName;
         var members = new Member[voters + observers];
@@ -90,12 +96,12 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             members[i] = new Member(i + 1, FreePort.Next(), FreePort.Next(), FreePort.Next(), Path.Combine(directory, $"server{i + 1}"), i >= voters);
         }
 
-        var ensemble = new EnsembleUnderTest(directory, members, apacheMembers ?? (_ => apache));
+        var ensemble = new EnsembleUnderTest(directory, members, apacheMembers ?? (_ => apache), jvmFlags ?? []);
         try
         {
             foreach (var member in members)
             {
-                WriteConfig(member, members);
+                WriteConfig(member, members, extraConfig ?? []);
                 await ensemble.LaunchAsync(member);
             }
 
@@ -218,7 +224,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
         }
     }
 
-    private static void WriteConfig(Member member, IEnumerable<Member> all)
+    private static void WriteConfig(Member member, IEnumerable<Member> all, IReadOnlyList<string> extraConfig)
     {
         string data = Path.Combine(member.Directory, "data");
         System.IO.Directory.CreateDirectory(data);
@@ -241,6 +247,8 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             lines.Add("peerType=observer");
         }
 
+        lines.AddRange(extraConfig);
+
         foreach (var m in all)
         {
             string type = m.IsObserver ? ":observer" : "";
@@ -260,7 +268,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             psi = new ProcessStartInfo(zk.JavaPath);
             foreach (var argument in (string[])["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", $"-Dzookeeper.log.dir={member.Directory}",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Dzookeeper.extendedTypesEnabled=true", "-Dznode.container.checkIntervalMs=1000", "-cp", zk.ClassPath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", member.ConfigPath])
+                "-Dzookeeper.extendedTypesEnabled=true", "-Dznode.container.checkIntervalMs=1000", .. _jvmFlags, "-cp", zk.ClassPath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", member.ConfigPath])
             {
                 psi.ArgumentList.Add(argument);
             }
@@ -271,6 +279,10 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             psi.ArgumentList.Add(CoordAspireNodeServer.ProgramPath);
             psi.ArgumentList.Add(member.ConfigPath);
             psi.Environment["DOTNET_gcServer"] = "0";
+            if (_jvmFlags.Count > 0)
+            {
+                psi.Environment["SERVER_JVMFLAGS"] = string.Join(' ', _jvmFlags);
+            }
         }
 
         member.Process = await ServerUnderTest.StartAsync(
