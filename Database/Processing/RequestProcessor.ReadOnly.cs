@@ -16,7 +16,7 @@ public sealed partial class RequestProcessor
 {
     private SessionTracker? _readOnlySessions;
 
-    /// <summary>The sessions opened in read-only mode (null outside it).</summary>
+    /// <summary>How many sessions are open in read-only mode (0 outside it).</summary>
     public int ReadOnlySessionCount => _readOnlySessions?.Count ?? 0;
 
     /// <summary>
