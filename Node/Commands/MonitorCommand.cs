@@ -23,7 +23,8 @@ internal static class MonitorCommand
         var text = new StringBuilder();
         Add(text, "version", NodeVersion.FullVersion);
         Add(text, "server_state", context.ServerState);
-        if (figures.Ensemble is { } ensemble)
+        // A read-only server is a plain ZooKeeperServer in Apache, not a QuorumZooKeeperServer: no peer state.
+        if (figures.Ensemble is { } ensemble && processor.Role != ProcessorRole.ReadOnly)
         {
             Add(text, "peer_state", ensemble.PeerState);
         }
@@ -47,7 +48,7 @@ internal static class MonitorCommand
         }
 
         Add(text, "approximate_data_size", figures.ApproximateDataSize);
-        Add(text, "local_sessions", 0);
+        Add(text, "local_sessions", processor.ReadOnlySessionCount); // only a read-only server has local sessions
         Add(text, "uptime", context.Clock.ElapsedMs(context.Clock.Timestamp()) - context.StartedElapsedMs);
         Add(text, "proposal_count", member?.Tracing.ProposalCount ?? 0);
         Add(text, "connection_rejected", context.Connections.Rejected);

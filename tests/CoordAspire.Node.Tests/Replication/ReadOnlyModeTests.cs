@@ -73,10 +73,16 @@ public sealed class ReadOnlyModeTests(ITestOutputHelper output)
         output.WriteLine($"{ensemble.Name}: read-only {lostQuorum.ElapsedMilliseconds} ms after the kills");
         Assert.True(lostQuorum.Elapsed >= TimeSpan.FromSeconds(1.5), $"read-only after {lostQuorum.Elapsed}: before the grace period");
         Assert.Equal("ro", await IsroAsync(survivor));
+        string mntr = await FourLetterWordAsync(survivor, "mntr");
+        output.WriteLine(mntr);
+        Assert.Contains("zk_server_state\tread-only\n", mntr, StringComparison.Ordinal);
 
         await using var reader = await JavaSession.StartAsync(ensemble.ConnectString, canBeReadOnly: true);
         Assert.True(await reader.WaitForStateAsync("ConnectedReadOnly", Timeout), $"{ensemble.Name}: {reader.Describe()}");
         Assert.Equal("CONNECTEDREADONLY", await reader.SendAsync("state"));
+        string mntrWithReader = await FourLetterWordAsync(survivor, "mntr");
+        Assert.Contains("zk_local_sessions\t1\n", mntrWithReader, StringComparison.Ordinal);
+        Assert.DoesNotContain("zk_peer_state", mntrWithReader, StringComparison.Ordinal);
         Assert.Equal("DATA before", await reader.SendAsync("get /ro"));
         Assert.Equal("ERR NONODE", await reader.SendAsync("get /missing"));
         Assert.Equal("ERR NOTREADONLY", await reader.SendAsync("create /new x"));
@@ -106,10 +112,12 @@ public sealed class ReadOnlyModeTests(ITestOutputHelper output)
         Assert.Equal("rw", await IsroAsync(survivor));
     }
 
-    private static async Task<string> IsroAsync(EnsembleUnderTest.Member member)
+    private static async Task<string> IsroAsync(EnsembleUnderTest.Member member) => (await FourLetterWordAsync(member, "isro")).Trim();
+
+    private static async Task<string> FourLetterWordAsync(EnsembleUnderTest.Member member, string word)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        return (await ServerUnderTest.SendFourLetterWordAsync("127.0.0.1", member.ClientPort, "isro", timeout.Token)).Trim();
+        return await ServerUnderTest.SendFourLetterWordAsync("127.0.0.1", member.ClientPort, word, timeout.Token);
     }
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, EnsembleUnderTest ensemble, string message)
