@@ -26,7 +26,7 @@ public abstract class ReadOnlyModeTests(bool apache)
     };
 
     private Task<EnsembleUnderTest> StartEnsembleAsync() => EnsembleUnderTest.StartAsync(
-        3, apache: apache, extraConfig: apache ? ["localSessionsEnabled=true"] : [], jvmFlags: ["-Dreadonlymode.enabled=true"]);
+        3, apache: apache, extraConfig: apache ? ["localSessionsEnabled=true", "localSessionsUpgradingEnabled=true"] : [], jvmFlags: ["-Dreadonlymode.enabled=true"]);
 
     [Fact]
     public async Task ReadOnly_a_CanBeReadOnly_client_reads_from_the_survivor_and_moves_back_to_read_write()

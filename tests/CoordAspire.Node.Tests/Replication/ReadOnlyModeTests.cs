@@ -8,8 +8,9 @@ namespace CoordAspire.Node.Tests.Replication;
 /// Read-only mode (ZOOKEEPER-784) through Apache ZooKeeper's own Java client, on our ensemble and on Apache's, with
 /// the same steps and the same expectations: two of three members killed, the survivor serves read-only sessions
 /// (<c>new ZooKeeper(cs, timeout, watcher, true)</c>: ConnectedReadOnly, reads, NOTREADONLY for writes and sync),
-/// says <c>ro</c> to <c>isro</c> and <c>read-only</c> to <c>srvr</c>, refuses a client that cannot be read-only,
-/// and when the two come back the read-only client moves to read-write (SyncConnected) and writes.
+/// says <c>ro</c> to <c>isro</c> and <c>read-only</c> to <c>srvr</c>, refuses a client that cannot be read-only and
+/// a session that began read-write, and when the two come back the read-only client moves to read-write
+/// (SyncConnected, a new session) and writes, and the refused session resumes.
 /// </summary>
 public sealed class ReadOnlyModeTests(ITestOutputHelper output)
 {
@@ -27,9 +28,10 @@ public sealed class ReadOnlyModeTests(ITestOutputHelper output)
     public async Task ReadOnly_Apache_ZooKeeper_answers_the_same_steps_alike()
     {
         // Apache's form: the system property. Since ZOOKEEPER-3863 (3.7) its read-only server serves only local
-        // sessions, so its administrator's guide asks for localSessionsEnabled too; ours serves them either way.
+        // sessions, so its administrator's guide asks for localSessionsEnabled too (ours serves them either way);
+        // and with local sessions on, a session needs localSessionsUpgradingEnabled to own an ephemeral.
         await using var ensemble = await EnsembleUnderTest.StartAsync(
-            3, apache: true, extraConfig: ["localSessionsEnabled=true"], jvmFlags: ["-Dreadonlymode.enabled=true"]);
+            3, apache: true, extraConfig: ["localSessionsEnabled=true", "localSessionsUpgradingEnabled=true"], jvmFlags: ["-Dreadonlymode.enabled=true"]);
         await RunScenarioAsync(ensemble);
     }
 
@@ -66,6 +68,14 @@ public sealed class ReadOnlyModeTests(ITestOutputHelper output)
             Assert.Equal("rw", await IsroAsync(survivor));
         }
 
+        // A global session that began read-write (its ephemeral makes it global on Apache, where localSessionsEnabled
+        // would keep it local to its server otherwise): it may not be downgraded (ReadOnlyZooKeeperServer
+        // .validateSession refuses global sessions), so it stays disconnected through the outage and resumes after.
+        await using var veteran = await JavaSession.StartAsync(ensemble.ConnectString, canBeReadOnly: true, sessionTimeoutMs: 20_000);
+        Assert.True(await veteran.WaitForStateAsync("SyncConnected", Timeout), veteran.Describe());
+        Assert.Equal("CREATED /veteran", await veteran.SendAsync("ephemeral /veteran x"));
+        string veteranSession = await veteran.SendAsync("session");
+
         await EnsembleUnderTest.KillAsync(ensemble[2]);
         await EnsembleUnderTest.KillAsync(ensemble[3]);
         var lostQuorum = Stopwatch.StartNew();
@@ -99,6 +109,9 @@ public sealed class ReadOnlyModeTests(ITestOutputHelper output)
             Assert.DoesNotContain("ConnectedReadOnly", refused.Events);
         }
 
+        Assert.DoesNotContain("ConnectedReadOnly", veteran.Events);
+        Assert.Equal("Disconnected", veteran.Events[^1]);
+
         // The quorum comes back: the read-only session's client moves to read-write, with a new (global) session.
         await ensemble.RestartAsync(ensemble[2]);
         await ensemble.RestartAsync(ensemble[3]);
@@ -110,6 +123,10 @@ public sealed class ReadOnlyModeTests(ITestOutputHelper output)
         var events = reader.Events.ToList();
         Assert.True(events.IndexOf("ConnectedReadOnly") >= 0 && events.IndexOf("ConnectedReadOnly") < events.LastIndexOf("SyncConnected"), string.Join(", ", events));
         Assert.Equal("rw", await IsroAsync(survivor));
+
+        Assert.True(await veteran.WaitForStateAsync("SyncConnected", Timeout), $"{ensemble.Name}: {veteran.Describe()}");
+        Assert.Equal(veteranSession, await veteran.SendAsync("session"));
+        Assert.Equal("DATA x", await veteran.SendAsync("get /veteran"));
     }
 
     private static async Task<string> IsroAsync(EnsembleUnderTest.Member member) => (await FourLetterWordAsync(member, "isro")).Trim();

@@ -18,6 +18,7 @@ import org.apache.zookeeper.ZooKeeper;
  *   session                R 0x...                            (the session id)
  *   get PATH               R DATA text | R ERR CODE
  *   create PATH TEXT       R CREATED path | R ERR CODE        (persistent, open ACL)
+ *   ephemeral PATH TEXT    R CREATED path | R ERR CODE        (ephemeral: a local session becomes global)
  *   set PATH TEXT          R SET | R ERR CODE
  *   delete PATH            R DELETED | R ERR CODE
  *   sync PATH              R SYNCED | R ERR CODE
@@ -79,6 +80,9 @@ public final class ReadOnlySession {
                         break;
                     case "create":
                         print("R CREATED " + zk.create(w[1], w[2].getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+                        break;
+                    case "ephemeral":
+                        print("R CREATED " + zk.create(w[1], w[2].getBytes(StandardCharsets.UTF_8), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL));
                         break;
                     case "set":
                         zk.setData(w[1], w[2].getBytes(StandardCharsets.UTF_8), -1);
