@@ -10,7 +10,8 @@ namespace CoordAspire.Client.Tests;
 /// (enabled by <c>-Dreadonlymode.enabled=true</c> in SERVER_JVMFLAGS) and Apache ZooKeeper's (the same flag on its
 /// command line, with the localSessionsEnabled its read-only server needs): two of three members killed, the client
 /// is ConnectedReadOnly on the survivor, reads, gets NotReadOnlyException for writes and sync; a client without the
-/// option is refused; the two come back and the client is Connected again, on a new session, and writes.
+/// option is refused, and so is a session that began read-write (it waits, Disconnected); the two come back and the
+/// client is Connected again, on a new session, and writes, and the older session resumes with its ephemeral.
 /// </summary>
 public abstract class ReadOnlyModeTests(bool apache)
 {
@@ -38,6 +39,13 @@ public abstract class ReadOnlyModeTests(bool apache)
             await writer.CreateAsync("/ro", "before"u8.ToArray());
         }
 
+        // A session that began read-write may not be downgraded: it waits, Disconnected, and resumes afterwards.
+        var veteranOptions = Options(true);
+        veteranOptions.SessionTimeout = TimeSpan.FromSeconds(20);
+        await using var veteran = await ZooKeeperClient.ConnectAsync(ensemble.ConnectString, veteranOptions);
+        long veteranSession = veteran.SessionId;
+        await veteran.CreateAsync("/veteran", Array.Empty<byte>(), Protocol.CreateMode.Ephemeral);
+
         await EnsembleUnderTest.KillAsync(ensemble[2]);
         await EnsembleUnderTest.KillAsync(ensemble[3]);
         await EventuallyAsync(async () => await survivor.ModeAsync() == "read-only", "the survivor did not become read-only");
@@ -62,12 +70,18 @@ public abstract class ReadOnlyModeTests(bool apache)
         refusedOptions.ConnectTimeout = TimeSpan.FromSeconds(3);
         await Assert.ThrowsAsync<ConnectionLossException>(async () => await ZooKeeperClient.ConnectAsync(survivor.ConnectString, refusedOptions));
 
+        Assert.Equal(ConnectionState.Disconnected, veteran.State);
+
         await ensemble.RestartAsync(ensemble[2]);
         await ensemble.RestartAsync(ensemble[3]);
         await EventuallyAsync(() => Task.FromResult(client.State == ConnectionState.Connected), "the client did not move back to read-write", TimeSpan.FromSeconds(60));
         await client.CreateAsync("/after", Array.Empty<byte>());
         Assert.NotEqual(readOnlySession, client.SessionId);
         Assert.Equal([ConnectionState.Disconnected, ConnectionState.Connected], states.Distinct().Take(2));
+
+        await EventuallyAsync(() => Task.FromResult(veteran.State == ConnectionState.Connected), "the read-write session did not resume");
+        Assert.Equal(veteranSession, veteran.SessionId);
+        Assert.Equal(veteranSession, (await veteran.ExistsAsync("/veteran"))?.EphemeralOwner);
     }
 
     [Fact]
