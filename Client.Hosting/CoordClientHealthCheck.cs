@@ -22,6 +22,7 @@ public sealed class CoordClientHealthCheck(ZooKeeperClient client) : IHealthChec
         var result = state switch
         {
             ConnectionState.Connected => HealthCheckResult.Healthy($"connected, session 0x{client.SessionId:x}", data),
+            ConnectionState.ConnectedReadOnly => HealthCheckResult.Degraded($"connected read-only (the server has lost its quorum), session 0x{client.SessionId:x}", data: data),
             ConnectionState.Disconnected => HealthCheckResult.Degraded("disconnected, reconnecting to " + client.ConnectString, data: data),
             _ => new HealthCheckResult(context.Registration.FailureStatus, $"the client is {state}: it must be replaced", data: data),
         };

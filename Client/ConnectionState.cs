@@ -22,12 +22,24 @@ public enum ConnectionState
 
     /// <summary>The client was closed (<see cref="ZooKeeperClient.CloseAsync"/>).</summary>
     Closed,
+
+    /// <summary>
+    /// Connected to a server that has lost its quorum and serves read-only (<c>KeeperState.ConnectedReadOnly</c>):
+    /// reads answer from what it had when it lost the quorum, every change fails with NOTREADONLY. Only a client
+    /// with <see cref="ZooKeeperClientOptions.CanBeReadOnly"/> gets here; it keeps looking for a read-write server
+    /// and moves to the first it finds (with a new session, as Java's client does).
+    /// </summary>
+    ConnectedReadOnly,
 }
 
 public static class ConnectionStateExtensions
 {
     public static bool IsTerminal(this ConnectionState state) =>
         state is ConnectionState.Expired or ConnectionState.AuthFailed or ConnectionState.Closed;
+
+    /// <summary>Connected to a server, read-write or read-only (Java's <c>States.isConnected</c>).</summary>
+    public static bool IsConnected(this ConnectionState state) =>
+        state is ConnectionState.Connected or ConnectionState.ConnectedReadOnly;
 }
 
 /// <summary>A change of <see cref="ZooKeeperClient.State"/>, raised on the client's event dispatcher in order with watch events.</summary>

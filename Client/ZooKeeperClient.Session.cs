@@ -16,6 +16,9 @@ public sealed partial class ZooKeeperClient
     private byte[] _password;
     private int _negotiatedTimeoutMs;
     private long _lastZxid;
+    private bool _seenReadWriteServer;
+    private ReadWriteServerSeeker? _seeker;
+    private System.Net.DnsEndPoint? _readWriteServer;
 
     /// <summary>The server this client is connected to now ("host:port"), or null between connections.</summary>
     public string? ConnectedServer => _connection?.ServerName;
@@ -48,13 +51,13 @@ public sealed partial class ZooKeeperClient
         set => Volatile.Write(ref _lastZxid, value);
     }
 
-    internal (long SessionId, byte[] Password, long LastZxid) CurrentSession
+    internal (long SessionId, byte[] Password, long LastZxid, bool SeenReadWriteServer) CurrentSession
     {
         get
         {
             lock (_gate)
             {
-                return (_sessionId, _password, LastZxidSeen);
+                return (_sessionId, _password, LastZxidSeen, _seenReadWriteServer || _options.SessionId != 0);
             }
         }
     }
@@ -75,13 +78,14 @@ public sealed partial class ZooKeeperClient
     /// There for containers that dispose synchronously.</summary>
     public void Dispose() => CloseAsync().GetAwaiter().GetResult();
 
-    internal void OnSessionEstablished(long sessionId, byte[] password, int timeoutMs)
+    internal void OnSessionEstablished(long sessionId, byte[] password, int timeoutMs, bool readOnly)
     {
         lock (_gate)
         {
             Volatile.Write(ref _sessionId, sessionId);
             _password = password;
             Volatile.Write(ref _negotiatedTimeoutMs, timeoutMs);
+            _seenReadWriteServer |= !readOnly;
         }
     }
 
@@ -97,7 +101,7 @@ public sealed partial class ZooKeeperClient
     {
         lock (_gate)
         {
-            if (State == ConnectionState.Connected && !_authFailed && !_closing && !_lifetime.IsCancellationRequested)
+            if (State.IsConnected() && !_authFailed && !_closing && !_lifetime.IsCancellationRequested)
             {
                 FailQueued(ErrorCode.ConnectionLoss);
                 SetState(ConnectionState.Disconnected, KeeperState.Disconnected);
@@ -132,13 +136,15 @@ public sealed partial class ZooKeeperClient
             bool ran = false;
             try
             {
-                if (!firstAttempt && _options.ReconnectJitter > TimeSpan.Zero)
+                // A read-write server found from a read-only one is dialled at once (ClientCnxn's rwServerAddress).
+                var server = Interlocked.Exchange(ref _readWriteServer, null);
+                if (server is null && !firstAttempt && _options.ReconnectJitter > TimeSpan.Zero)
                 {
                     await Task.Delay(_random.Next((int)_options.ReconnectJitter.TotalMilliseconds + 1), cancellationToken).ConfigureAwait(false);
                 }
 
                 firstAttempt = false;
-                var server = await _hosts.NextAsync(_options.ReconnectDelay, cancellationToken).ConfigureAwait(false);
+                server ??= await _hosts.NextAsync(_options.ReconnectDelay, cancellationToken).ConfigureAwait(false);
                 ran = await ConnectAndRunAsync(server, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -156,7 +162,7 @@ public sealed partial class ZooKeeperClient
                 // A bug must not leave the client stranded: treat it as a lost connection and carry on.
                 Log.SessionLoopFailed(Logger, SessionId, e);
                 _connection = null;
-                if (State == ConnectionState.Connected)
+                if (State.IsConnected())
                 {
                     SetState(ConnectionState.Disconnected, KeeperState.Disconnected);
                 }
@@ -205,10 +211,24 @@ public sealed partial class ZooKeeperClient
         {
             _connection = connection;
             _hosts.OnConnected();
-            Log.SessionEstablished(Logger, SessionId, name, NegotiatedTimeoutMs);
-            SetState(ConnectionState.Connected, KeeperState.SyncConnected);
+            using var seeking = new CancellationTokenSource();
+            var seeker = Task.CompletedTask;
+            if (connection.IsReadOnly)
+            {
+                Log.ReadOnlySessionEstablished(Logger, SessionId, name, NegotiatedTimeoutMs);
+                SetState(ConnectionState.ConnectedReadOnly, KeeperState.ConnectedReadOnly);
+                seeker = SeekReadWriteServerAsync(connection, seeking.Token);
+            }
+            else
+            {
+                Log.SessionEstablished(Logger, SessionId, name, NegotiatedTimeoutMs);
+                SetState(ConnectionState.Connected, KeeperState.SyncConnected);
+            }
+
             _firstSession.TrySetResult();
             string reason = await connection.RunAsync(cancellationToken).ConfigureAwait(false);
+            await seeking.CancelAsync().ConfigureAwait(false);
+            await seeker.ConfigureAwait(false); // done with the host provider before the next connect uses it
             _connection = null;
             Log.ConnectionLost(Logger, name, SessionId, reason);
         }
@@ -221,10 +241,31 @@ public sealed partial class ZooKeeperClient
         return true;
     }
 
+    /// <summary>
+    /// While on a read-only server: the first read-write server that <see cref="ReadWriteServerSeeker"/> finds is
+    /// remembered for the next connection, and this one is dropped (ClientCnxn's RWServerFoundException), so the
+    /// client passes through Disconnected to Connected, as Java's watchers see it.
+    /// </summary>
+    private async Task SeekReadWriteServerAsync(ClientConnection connection, CancellationToken cancellationToken)
+    {
+        _seeker ??= new ReadWriteServerSeeker(_hosts, _options.ReadWriteServerSearchMaxInterval);
+        try
+        {
+            var found = await _seeker.FindAsync(connection.Server, cancellationToken).ConfigureAwait(false);
+            Log.ReadWriteServerFound(Logger, $"{found.Host}:{found.Port}", connection.ServerName);
+            Volatile.Write(ref _readWriteServer, found);
+            connection.Abort();
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The connection ended first.
+        }
+    }
+
     private async Task CloseCoreAsync()
     {
         _closing = true;
-        if (State == ConnectionState.Connected)
+        if (State.IsConnected())
         {
             try
             {

@@ -121,7 +121,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IDisposable
         return client;
     }
 
-    /// <summary>Completes when the client is <see cref="ConnectionState.Connected"/> (at once if it is). Throws
+    /// <summary>Completes when the client is <see cref="ConnectionState.Connected"/> (at once if it is), or
+    /// <see cref="ConnectionState.ConnectedReadOnly"/> for a client that <see cref="ZooKeeperClientOptions.CanBeReadOnly"/>. Throws
     /// <see cref="SessionExpiredException"/> (or <see cref="AuthFailedException"/>) when the client reaches a terminal
     /// state instead.</summary>
     public async Task WaitUntilConnectedAsync(CancellationToken cancellationToken = default)
@@ -129,7 +130,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IDisposable
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         EventHandler<ConnectionStateChangedEventArgs> handler = (_, e) =>
         {
-            if (e.Current == ConnectionState.Connected)
+            if (e.Current.IsConnected())
             {
                 connected.TrySetResult();
             }
@@ -143,7 +144,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable, IDisposable
         {
             // Looked at after subscribing: a change between the two is then not missed.
             var state = State;
-            if (state == ConnectionState.Connected)
+            if (state.IsConnected())
             {
                 return;
             }

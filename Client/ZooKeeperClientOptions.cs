@@ -50,5 +50,19 @@ public sealed class ZooKeeperClientOptions
     /// </summary>
     public bool PropagateTraceContext { get; set; } = true;
 
+    /// <summary>
+    /// Accept a server that has lost its quorum and serves read-only (Java's <c>canBeReadOnly</c>, the servers'
+    /// <c>readonlymode.enabled</c>): the client is then <see cref="ConnectionState.ConnectedReadOnly"/>, reads work
+    /// and writes fail with <see cref="NotReadOnlyException"/>, while it asks the other servers with <c>isro</c>
+    /// (after 100 ms, then twice as long each time, up to <see cref="ReadWriteServerSearchMaxInterval"/>) and moves
+    /// to the first that answers <c>rw</c>. A session created read-only is local to its server: the client starts
+    /// a new session on the read-write server, as Java's client does. Off by default: a client that never saw a
+    /// read-write server would otherwise read data that may be stale without knowing it.
+    /// </summary>
+    public bool CanBeReadOnly { get; set; }
+
+    /// <summary>The longest pause between two <c>isro</c> probes while read-only (Java's <c>maxPingRwTimeout</c>, 60 s).</summary>
+    public TimeSpan ReadWriteServerSearchMaxInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     public ILoggerFactory? LoggerFactory { get; set; }
 }

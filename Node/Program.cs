@@ -38,6 +38,9 @@ try
     config = configFile is null
         ? ZooEnvironment.Load(Environment.GetEnvironmentVariable)
         : ZooConfigParser.Parse(ResolveConfigPath(configFile));
+
+    // What zkServer.sh would have put on the java command line (-Dreadonlymode.enabled=true in SERVER_JVMFLAGS).
+    config = JvmFlags.Apply(config, JvmFlags.FromEnvironment(Environment.GetEnvironmentVariable));
     _ = config.ResolveClientEndPoint();
 }
 catch (ZooConfigException e)

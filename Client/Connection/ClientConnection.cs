@@ -52,6 +52,9 @@ internal sealed partial class ClientConnection : IAsyncDisposable
 
     public DnsEndPoint Server { get; }
 
+    /// <summary>Whether the server said, in its ConnectResponse, that it serves read-only.</summary>
+    public bool IsReadOnly { get; private set; }
+
     public string ServerName => $"{Server.Host}:{Server.Port}";
 
     /// <summary>Establishes (or resumes) the session over <paramref name="socket"/>, connected to
@@ -183,7 +186,11 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     {
         var session = _client.CurrentSession;
         int start = frame.ReserveInt32();
-        new ConnectRequest(0, session.LastZxid, _client.RequestedTimeoutMs, session.SessionId, session.Password, false, true)
+
+        // ClientCnxn.primeConnection: a session that never reached a read-write server is a read-only server's
+        // local session, which no other server knows; the client asks for a new one instead (seenRwServerBefore).
+        long sessionId = session.SeenReadWriteServer ? session.SessionId : 0;
+        new ConnectRequest(0, session.LastZxid, _client.RequestedTimeoutMs, sessionId, session.Password, _client.Options.CanBeReadOnly, true)
             .Write(new JuteWriter(frame));
         if (_client.Options.PropagateTraceContext)
         {
@@ -202,7 +209,14 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             throw new SessionExpiredException(message: $"session 0x{session.SessionId:x} has expired");
         }
 
-        _client.OnSessionEstablished(response.SessionId, response.Passwd, response.TimeOut);
+        IsReadOnly = response.ReadOnly;
+        if (IsReadOnly && !_client.Options.CanBeReadOnly)
+        {
+            // ClientCnxn logs it and carries on; a server should never do this (it refuses such clients).
+            Log.UnexpectedReadOnlySession(_client.Logger, ServerName);
+        }
+
+        _client.OnSessionEstablished(response.SessionId, response.Passwd, response.TimeOut, response.ReadOnly);
 
         // ClientCnxn.primeConnection: credentials first, then the watches, then whatever the caller queued.
         frame.Clear();

@@ -61,6 +61,7 @@ public class KeeperException : Exception
         ErrorCode.OperationTimeout => new OperationTimeoutException(path, message),
         ErrorCode.SessionMoved => new SessionMovedException(path, message),
         ErrorCode.Unimplemented => new UnimplementedException(path, message),
+        ErrorCode.NotReadOnly => new NotReadOnlyException(path, message),
         _ => new KeeperException(code, path, message),
     };
 

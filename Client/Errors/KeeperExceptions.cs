@@ -39,4 +39,7 @@ public sealed class OperationTimeoutException(string? path = null, string? messa
 
 public sealed class SessionMovedException(string? path = null, string? message = null) : KeeperException(ErrorCode.SessionMoved, path, message);
 
+/// <summary>A change (or a sync) sent to a server in read-only mode: it has no quorum to write with.</summary>
+public sealed class NotReadOnlyException(string? path = null, string? message = null) : KeeperException(ErrorCode.NotReadOnly, path, message);
+
 public sealed class UnimplementedException(string? path = null, string? message = null) : KeeperException(ErrorCode.Unimplemented, path, message);

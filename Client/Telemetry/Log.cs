@@ -40,6 +40,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 311, Level = LogLevel.Debug, Message = "Closing session 0x{SessionId:x} failed: {Reason}")]
     public static partial void CloseSessionFailed(ILogger logger, long sessionId, string reason);
 
+    [LoggerMessage(EventId = 313, Level = LogLevel.Information, Message = "Session 0x{SessionId:x} established on {Host} in read-only mode, negotiated timeout {TimeoutMs} ms")]
+    public static partial void ReadOnlySessionEstablished(ILogger logger, long sessionId, string host, int timeoutMs);
+
+    [LoggerMessage(EventId = 314, Level = LogLevel.Information, Message = "Read-write server found at {Host}; leaving the read-only server {ReadOnlyHost}")]
+    public static partial void ReadWriteServerFound(ILogger logger, string host, string readOnlyHost);
+
+    [LoggerMessage(EventId = 315, Level = LogLevel.Error, Message = "A client that cannot be read-only was given a read-only session by {Host}")]
+    public static partial void UnexpectedReadOnlySession(ILogger logger, string host);
+
     [LoggerMessage(EventId = 312, Level = LogLevel.Error, Message = "The connection loop of session 0x{SessionId:x} failed; reconnecting")]
     public static partial void SessionLoopFailed(ILogger logger, long sessionId, Exception exception);
 

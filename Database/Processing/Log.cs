@@ -43,6 +43,21 @@ internal static partial class Log
     [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "Writes stopped: the transaction log failed ({Reason}); reads continue, writes are answered NOTREADONLY until the server is restarted")]
     public static partial void WritesStopped(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Established read-only session {SessionId} with negotiated timeout {Timeout}")]
+    public static partial void ReadOnlySessionEstablished(ILogger logger, HexField sessionId, int timeout);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Information, Message = "Refusing global session {SessionId} reconnection in read-only mode")]
+    public static partial void GlobalSessionRefused(ILogger logger, HexField sessionId);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Read-only session {SessionId} closed by the client")]
+    public static partial void ReadOnlySessionClosed(ILogger logger, HexField sessionId);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Information, Message = "Expiring read-only session {SessionId}, timeout of {Timeout}ms exceeded")]
+    public static partial void ReadOnlySessionExpired(ILogger logger, HexField sessionId, int timeout);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Information, Message = "Refusing session request for not-read-only client {RemoteAddress}")]
+    public static partial void NotReadOnlyClientRefused(ILogger logger, string remoteAddress);
+
     [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Malformed {Type} request from session {SessionId}: {Reason}")]
     public static partial void MalformedRequest(ILogger logger, HexField sessionId, OpCode type, string reason);
 }

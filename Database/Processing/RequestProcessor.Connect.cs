@@ -18,6 +18,14 @@ public sealed partial class RequestProcessor
             return;
         }
 
+        if (Role == ProcessorRole.ReadOnly && !request.ReadOnly)
+        {
+            // A client that did not say it can be read-only must not be given a server that cannot write.
+            Log.NotReadOnlyClientRefused(_logger, channel.RemoteAddress);
+            channel.Close("refusing session request for not-read-only client");
+            return;
+        }
+
         // A client that has seen a newer state than ours must not read from us: it would go back in time.
         if (request.LastZxidSeen > Tree.LastProcessedZxid)
         {
@@ -28,6 +36,11 @@ public sealed partial class RequestProcessor
 
         int timeout = Math.Clamp(request.TimeOut, _settings.MinSessionTimeout, _settings.MaxSessionTimeout);
         channel.SessionTimeout = timeout;
+        if (Role == ProcessorRole.ReadOnly)
+        {
+            ReadOnlyConnect(channel, request, timeout);
+            return;
+        }
 
         if (request.SessionId == 0)
         {
@@ -86,7 +99,7 @@ public sealed partial class RequestProcessor
             valid ? channel.SessionTimeout : 0,
             valid ? channel.SessionId : 0,
             valid ? SessionTracker.GeneratePassword(channel.SessionId) : new byte[16],
-            false,
+            Role == ProcessorRole.ReadOnly,
             channel.SentReadOnlyFlag);
         Statistics.PacketsSent++;
         channel.SendConnectResponse(response);

@@ -34,9 +34,24 @@ public sealed partial class RequestProcessor
 
         // Every request keeps the session alive; one for a session that is gone is dropped, as ZooKeeper does
         // (the connection is about to be closed by the expiry).
-        if (!Sessions.TouchSession(channel.SessionId, Now.ElapsedMs))
+        if (!(Role == ProcessorRole.ReadOnly ? _readOnlySessions! : Sessions).TouchSession(channel.SessionId, Now.ElapsedMs))
         {
             return;
+        }
+
+        if (Role == ProcessorRole.ReadOnly)
+        {
+            if (IsRefusedWhenReadOnly(header.Type))
+            {
+                Send(channel, Reply(header.Xid, ErrorCode.NotReadOnly));
+                return;
+            }
+
+            if (header.Type == OpCode.CloseSession)
+            {
+                ReadOnlyCloseSession(channel, header);
+                return;
+            }
         }
 
         if (Role == ProcessorRole.Learner)

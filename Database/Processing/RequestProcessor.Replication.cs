@@ -21,6 +21,10 @@ public enum ProcessorRole
     /// <summary>A follower or observer (FollowerZooKeeperServer, ObserverZooKeeperServer): serves reads, forwards
     /// writes and session changes to the leader, applies what the leader commits.</summary>
     Learner,
+
+    /// <summary>An ensemble member without a quorum, in read-only mode (ReadOnlyZooKeeperServer): it serves reads
+    /// to clients that allow it, from local sessions, and answers every change NOTREADONLY.</summary>
+    ReadOnly,
 }
 
 /// <summary>A learner's way to its leader (Learner.request, validateSession and the session touches it pings).</summary>
@@ -73,6 +77,7 @@ public sealed partial class RequestProcessor
         _waitingBySession.Clear();
         _revalidating.Clear();
         _channelsBySession.Clear();
+        _readOnlySessions = null;
         _preparer.Reset(Tree.LastProcessedZxid);
     }
 

@@ -10,6 +10,12 @@ public sealed partial class RequestProcessor
     /// <summary>Called by the edge at least once per tick.</summary>
     public void Tick()
     {
+        if (Role == ProcessorRole.ReadOnly)
+        {
+            ExpireReadOnlySessions();
+            return;
+        }
+
         // Expiry and cleanup are transactions; a server that cannot log them leaves them until it can.
         if (WritesRefusedBecause is not null || Role is ProcessorRole.Learner or ProcessorRole.NotServing)
         {

@@ -16,6 +16,7 @@ internal sealed record FourLetterWordContext(
     Func<System.Net.IPEndPoint> LocalEndPoint,
     Func<Hosting.NodeMode> Mode,
     Func<bool> IsServing,
+    Func<bool> IsReadOnly,
     Func<Replication.EnsembleMember?> Ensemble)
 {
     /// <summary>What <c>ServerStats.getServerState</c> says: standalone, leader, follower, observer.</summary>

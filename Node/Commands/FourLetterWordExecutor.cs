@@ -32,7 +32,8 @@ internal sealed class FourLetterWordExecutor(FourLetterWordContext context) : IF
         using var activity = NodeTelemetry.ActivitySource.StartActivity("4lw " + name);
         activity?.SetTag("zookeeper.command", name);
         var loop = context.Loop;
-        if (!context.IsServing() && command is FourLetterCommand.Srvr or FourLetterCommand.Stat or FourLetterCommand.Cons
+        bool running = context.IsServing() || context.IsReadOnly();
+        if (!running && command is FourLetterCommand.Srvr or FourLetterCommand.Stat or FourLetterCommand.Cons
             or FourLetterCommand.Crst or FourLetterCommand.Srst or FourLetterCommand.Mntr or FourLetterCommand.Wchs
             or FourLetterCommand.Wchc or FourLetterCommand.Wchp or FourLetterCommand.Dump)
         {
@@ -43,7 +44,9 @@ internal sealed class FourLetterWordExecutor(FourLetterWordContext context) : IF
         return command switch
         {
             FourLetterCommand.Ruok => Task.FromResult("imok"),
-            FourLetterCommand.Isro => Task.FromResult("rw"),
+            // IsroCommand: "null" while no ZooKeeperServer runs (electing, syncing), "ro" for the read-only server.
+            // The Java client's pingRwServer moves a read-only session to the first server that answers "rw".
+            FourLetterCommand.Isro => Task.FromResult(context.IsReadOnly() ? "ro" : running ? "rw" : "null"),
             FourLetterCommand.Envi => Task.FromResult(EnvironmentCommand.Render()),
             FourLetterCommand.Conf => Task.Run(() => ConfCommand.Render(context)),
             FourLetterCommand.Dirs => Task.Run(() => ConfCommand.RenderDirs(context)),

@@ -168,6 +168,13 @@ public sealed record ZooConfig
     /// <summary><c>admin.serverPort</c>.</summary>
     public int AdminServerPort { get; init; } = 8080;
 
+    /// <summary>
+    /// Read-only mode (<c>readonlymode.enabled</c>): a participant cut off from its quorum keeps serving the clients
+    /// that allow it, read-only, until an election ends. From the zoo.cfg key or <c>-Dreadonlymode.enabled</c> in
+    /// <c>SERVER_JVMFLAGS</c>/<c>JVMFLAGS</c> (<see cref="JvmFlags"/>).
+    /// </summary>
+    public bool ReadOnlyModeEnabled { get; init; }
+
     /// <summary><c>admin.commandURL</c>.</summary>
     public string AdminCommandUrl { get; init; } = "/commands";
 

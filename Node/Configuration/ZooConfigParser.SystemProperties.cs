@@ -26,6 +26,7 @@ public sealed partial class ZooConfigParser
     private string adminServerAddress = HostPort.AnyAddress;
     private int adminServerPort = 8080;
     private string adminCommandUrl = "/commands";
+    private bool readOnlyModeEnabled;
 
     /// <summary>
     /// <c>System.setProperty("zookeeper." + key, value)</c>. A key already written in its system-property form
@@ -91,6 +92,10 @@ public sealed partial class ZooConfigParser
 
         adminServerPort = (int?)SystemProperty("admin.serverPort")?.ToDecodedInteger(0, 65535) ?? adminServerPort;
         adminCommandUrl = SystemProperty("admin.commandURL")?.ToNonEmpty() ?? adminCommandUrl;
+
+        // ZooKeeper reads only the un-prefixed -Dreadonlymode.enabled (QuorumPeer.run), so there this key does
+        // nothing; CoordAspire honours it, and -D in SERVER_JVMFLAGS as well (JvmFlags).
+        readOnlyModeEnabled = SystemProperty(JvmFlags.ReadOnlyModeEnabled)?.ToBoolean() ?? readOnlyModeEnabled;
     }
 
     private ConfigEntry? SystemProperty(string key) => systemProperties.GetValueOrDefault(SystemPropertyPrefix + key);

@@ -349,7 +349,7 @@ public sealed partial class ZooConfigParser
     private static bool IsHierarchicalKey(string key) =>
         key.StartsWith("group", StringComparison.Ordinal) || key.StartsWith("weight", StringComparison.Ordinal);
 
-    private ZooConfig Build(Ensemble ensemble) => new()
+    private ZooConfig Build(Ensemble ensemble) => JvmFlags.WithReadOnlyMode(new ZooConfig
     {
         ConfigFile = fileName,
         TickTime = tickTime,
@@ -397,5 +397,5 @@ public sealed partial class ZooConfigParser
         Properties = settings.ToFrozenDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal),
         SystemProperties = systemProperties.ToFrozenDictionary(p => p.Key, p => p.Value.Value, StringComparer.Ordinal),
         Warnings = [.. warnings],
-    };
+    }, readOnlyModeEnabled);
 }

@@ -19,7 +19,9 @@ internal sealed class NodeHealthCheck(NodeServer server) : IHealthCheck
         var data = new Dictionary<string, object> { ["mode"] = mode, ["serverId"] = server.Settings.ServerId };
         var result = server.IsServing
             ? HealthCheckResult.Healthy($"serving clients as {mode}", data)
-            : new HealthCheckResult(context.Registration.FailureStatus, $"not serving clients: {mode}", data: data);
+            : server.IsReadOnly
+                ? new HealthCheckResult(context.Registration.FailureStatus, "cut off from the quorum: serving read-only clients only", data: data)
+                : new HealthCheckResult(context.Registration.FailureStatus, $"not serving clients: {mode}", data: data);
         return Task.FromResult(result);
     }
 }

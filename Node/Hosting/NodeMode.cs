@@ -19,6 +19,9 @@ public enum NodeMode
 
     /// <summary>A non-voting member following the leader.</summary>
     Observer,
+
+    /// <summary>A member without a quorum that serves read-only clients (<c>readonlymode.enabled</c>).</summary>
+    ReadOnly,
 }
 
 /// <summary>The names ZooKeeper prints.</summary>
@@ -31,6 +34,7 @@ public static class NodeModeNames
         NodeMode.Leader => "leader",
         NodeMode.Follower => "follower",
         NodeMode.Observer => "observer",
+        NodeMode.ReadOnly => "read-only",
         _ => "unknown",
     };
 }

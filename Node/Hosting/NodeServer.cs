@@ -28,6 +28,7 @@ internal sealed class NodeServer : IAsyncDisposable
     private Replication.EnsembleMember? _ensemble;
     private Replication.QuorumPeerNetwork? _quorum;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _timeProvider;
     private readonly Telemetry.FiguresPublisher _figures;
     private readonly FourLetterWordContext _context;
 
@@ -38,6 +39,7 @@ internal sealed class NodeServer : IAsyncDisposable
         Settings = config.ToServerSettings();
         _logger = loggerFactory.CreateLogger("CoordAspire.Node.Server");
         _loggerFactory = loggerFactory;
+        _timeProvider = timeProvider;
         _endPoint = config.ResolveClientEndPoint();
 
         var clock = new ServerClock(timeProvider);
@@ -50,7 +52,7 @@ internal sealed class NodeServer : IAsyncDisposable
 
         Connections = new ConnectionRegistry();
         _figures = new Telemetry.FiguresPublisher(_loop, () => Telemetry.ServerFigures.Read(_processor, Connections, _ensemble));
-        _context = new FourLetterWordContext(config, Settings, _loop, Connections, clock, now.ElapsedMs, () => LocalEndPoint, () => Mode, () => IsServing, () => _ensemble);
+        _context = new FourLetterWordContext(config, Settings, _loop, Connections, clock, now.ElapsedMs, () => LocalEndPoint, () => Mode, () => IsServing, () => IsReadOnly, () => _ensemble);
         var fourLetterWords = new FourLetterWordExecutor(_context);
         limits ??= config.ToConnectionLimits(Settings);
         var connectionLogger = loggerFactory.CreateLogger<ClientConnection>();
@@ -75,6 +77,10 @@ internal sealed class NodeServer : IAsyncDisposable
     /// <summary>True while clients can be served: a standalone server once started, an ensemble member while it is
     /// leader or a synchronised learner. Health checks report healthy only then.</summary>
     public bool IsServing => Volatile.Read(ref _state) == 1 && (_ensemble is not { } member || member.IsServing);
+
+    /// <summary>True while this ensemble member, cut off from its quorum, serves read-only clients
+    /// (<c>readonlymode.enabled</c>). Not <see cref="IsServing"/>: a client that cannot be read-only is refused here.</summary>
+    public bool IsReadOnly => Volatile.Read(ref _state) == 1 && _ensemble is { IsReadOnly: true };
 
     /// <summary>Where clients connect; the real port once started, if port 0 was configured.</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
@@ -131,7 +137,7 @@ internal sealed class NodeServer : IAsyncDisposable
     {
         var durableState = _durable.RestoreForQuorum(_processor);
         _quorum = new Replication.QuorumPeerNetwork(Config, _loggerFactory);
-        var member = Replication.EnsembleSetup.CreateMember(Config, durableState, _processor, _loop, _durable, _quorum, CloseClientConnections, _loggerFactory);
+        var member = Replication.EnsembleSetup.CreateMember(Config, durableState, _processor, _loop, _durable, _quorum, CloseClientConnections, _timeProvider, _loggerFactory);
         _ensemble = member;
         _loop.UseCommitter(member);
     }

@@ -42,7 +42,9 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
     private bool _failed;
     private volatile NodeMode _mode = NodeMode.Looking;
     private volatile bool _serving;
+    private volatile bool _readOnly;
     private readonly TickWork _tick;
+    private readonly ReadOnlyModeTimer? _readOnlyTimer;
 
     public EnsembleMember(
         ZabPeer peer,
@@ -55,6 +57,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
         Action<string> closeClientConnections,
         Action electionEnded,
         int coreTickMs,
+        ReadOnlyModeTimer? readOnlyTimer,
         ILogger logger)
     {
         _peer = peer;
@@ -69,6 +72,8 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
         _logger = logger;
         _tracing = new ZabTracing(peer.Id, coreTickMs, logger);
         _tick = new TickWork(this);
+        _readOnlyTimer = readOnlyTimer;
+        _readOnlyTimer?.Looking();
         processor.StopServing();
     }
 
@@ -79,6 +84,9 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
 
     /// <summary>True while this member serves clients: a leader or synced learner in the broadcast phase.</summary>
     public bool IsServing => _serving;
+
+    /// <summary>True while this member, cut off from its quorum, serves read-only clients (ReadOnlyZooKeeperServer).</summary>
+    public bool IsReadOnly => _readOnly;
 
     /// <summary>The peer, for queries run on the loop (the leader id, the epoch, the zxids).</summary>
     public ZabPeer Peer => _peer;
@@ -327,7 +335,19 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
             _electionEnded();
         }
 
-        if (!serving && _processor.Role != ProcessorRole.NotServing)
+        if (role.State == ServerState.Looking)
+        {
+            _readOnlyTimer?.Looking();
+        }
+        else
+        {
+            _readOnlyTimer?.ElectionEnded();
+        }
+
+        // Still looking, a read-only server goes on serving; an election that ends shuts it down (QuorumPeer.run's
+        // finally after lookForLeader), before this member syncs with its new leader.
+        bool keepReadOnly = _readOnly && role.State == ServerState.Looking;
+        if (!serving && _processor.Role != ProcessorRole.NotServing && !keepReadOnly)
         {
             _processor.StopServing();
             _closeClientConnections("the server left the " + _mode.ToZooKeeperName() + " role");
@@ -346,8 +366,26 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
         }
 
         Log.RoleChanged(_logger, role.State, role.Phase, role.LeaderId ?? -1, role.Epoch, _peer.LastLoggedZxid);
-        _mode = serving || role.State != ServerState.Looking ? mode : NodeMode.Looking;
+        _readOnly = keepReadOnly;
+        _mode = keepReadOnly ? NodeMode.ReadOnly : serving || role.State != ServerState.Looking ? mode : NodeMode.Looking;
         _serving = serving;
+    }
+
+    /// <summary>
+    /// QuorumPeer's LOOKING case with <c>readonlymode.enabled</c>: once the member has looked for a leader for the
+    /// whole grace period, it is taken to be partitioned from its quorum and serves read-only clients.
+    /// </summary>
+    private void MaybeBecomeReadOnly()
+    {
+        if (_readOnlyTimer is not { } timer || _failed || _readOnly || _processor.Role != ProcessorRole.NotServing || !timer.IsDue())
+        {
+            return;
+        }
+
+        _processor.BecomeReadOnly();
+        _readOnly = true;
+        _mode = NodeMode.ReadOnly;
+        Log.ReadOnlyStarted(_logger, timer.GracePeriod.TotalMilliseconds, _processor.Tree.LastProcessedZxid);
     }
 
     /// <summary>Leader.propose for everything the processor prepared since the last call.</summary>
@@ -388,6 +426,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
     {
         _failed = true;
         _serving = false;
+        _readOnly = false;
         _mode = NodeMode.Looking;
         Log.DiskFailed(_logger, e);
         _processor.StopServing();
@@ -423,6 +462,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
             if (!member._failed)
             {
                 member._peer.Tick();
+                member.MaybeBecomeReadOnly();
             }
         }
     }
@@ -434,6 +474,9 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
 
         [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Log truncated after zxid {Zxid} at the leader's request")]
         public static partial void Truncated(ILogger logger, HexField zxid);
+
+        [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Read-only server started: no leader for {GraceMs} ms; serving read-only clients at zxid {Zxid}")]
+        public static partial void ReadOnlyStarted(ILogger logger, double graceMs, HexField zxid);
 
         [LoggerMessage(EventId = 602, Level = LogLevel.Error, Message = "The transaction log or snapshot failed; this server leaves the ensemble until restarted")]
         public static partial void DiskFailed(ILogger logger, Exception exception);

@@ -52,6 +52,7 @@ internal static class EnsembleSetup
         DurableLog durable,
         QuorumPeerNetwork network,
         Action<string> closeClientConnections,
+        TimeProvider time,
         ILoggerFactory loggerFactory)
     {
         long myId = config.ServerId ?? throw new ZooConfigException(config.ConfigFile ?? "zoo.cfg", null, "an ensemble member needs its id in dataDir/myid");
@@ -67,6 +68,7 @@ internal static class EnsembleSetup
             closeClientConnections,
             network.ElectionEnded,
             CoreTickMs,
+            config.ReadOnlyModeEnabled ? ReadOnlyModeTimer.For(config.TickTime, time) : null,
             loggerFactory.CreateLogger<EnsembleMember>());
         network.Attach(member);
         return member;

@@ -25,7 +25,8 @@ internal static class MonitorValues
             MonitorValue.String("version", NodeVersion.FullVersion),
             MonitorValue.String("server_state", context.ServerState),
         };
-        if (figures.Ensemble is { } ensemble)
+        // A read-only server is a plain ZooKeeperServer in Apache, not a QuorumZooKeeperServer: no peer state.
+        if (figures.Ensemble is { } ensemble && processor.Role != ProcessorRole.ReadOnly)
         {
             values.Add(MonitorValue.String("peer_state", ensemble.PeerState));
         }
@@ -49,7 +50,7 @@ internal static class MonitorValues
         }
 
         values.Add(MonitorValue.Gauge("approximate_data_size", figures.ApproximateDataSize));
-        values.Add(MonitorValue.Gauge("local_sessions", 0));
+        values.Add(MonitorValue.Gauge("local_sessions", processor.ReadOnlySessionCount)); // only a read-only server has local sessions
         values.Add(MonitorValue.Gauge("uptime", context.Clock.ElapsedMs(context.Clock.Timestamp()) - context.StartedElapsedMs));
 
         // ServerMetrics counters: Prometheus exports them as counters, mntr prints them like the rest.

@@ -43,10 +43,10 @@ internal sealed class ProcessorHarness
         }
     }
 
-    public RecordingChannel Connect(int timeout = 10000, long sessionId = 0, byte[]? password = null)
+    public RecordingChannel Connect(int timeout = 10000, long sessionId = 0, byte[]? password = null, bool readOnly = false)
     {
         var channel = new RecordingChannel();
-        Processor.ProcessConnect(channel, new ConnectRequest(0, 0, timeout, sessionId, password ?? new byte[16], false, true));
+        Processor.ProcessConnect(channel, new ConnectRequest(0, 0, timeout, sessionId, password ?? new byte[16], readOnly, true));
         Commit();
         return channel;
     }

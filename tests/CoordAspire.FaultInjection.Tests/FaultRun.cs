@@ -21,7 +21,8 @@ public sealed record FaultRunOptions(
     PlantedFault Planted = PlantedFault.None,
     int Workers = 6,
     int Registers = 3,
-    int Seed = 1);
+    int Seed = 1,
+    (int Min, int Max)? HoldMilliseconds = null);
 
 /// <summary>What a fault run found.</summary>
 public sealed record FaultRunReport(
@@ -97,7 +98,7 @@ public static class FaultRun
             }
 
             var workload = new RegisterWorkload(history, ConnectAsync, options.Workers, options.Registers);
-            var nemesis = new Nemesis(ensemble, faults, partition, options.Seed, HoldFromEnvironment());
+            var nemesis = new Nemesis(ensemble, faults, partition, options.Seed, HoldFromEnvironment() ?? options.HoldMilliseconds);
             using var workloadStop = new CancellationTokenSource();
             using var nemesisStop = new CancellationTokenSource();
             var running = workload.RunAsync(workloadStop.Token);

@@ -15,9 +15,11 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     private readonly Member[] _members;
     private readonly Func<long, bool> _isApache;
     private readonly bool _ownNetworkGroups;
+    private readonly IReadOnlyList<string> _jvmFlags;
 
-    private EnsembleUnderTest(string directory, Member[] members, Func<long, bool> isApache, bool ownNetworkGroups)
+    private EnsembleUnderTest(string directory, Member[] members, Func<long, bool> isApache, bool ownNetworkGroups, IReadOnlyList<string> jvmFlags)
     {
+        _jvmFlags = jvmFlags;
         _directory = directory;
         _members = members;
         _isApache = isApache;
@@ -88,10 +90,13 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     /// Apache ZooKeeper in a mixed ensemble (otherwise <paramref name="apache"/> says for all).
     /// <paramref name="ownNetworkGroups"/> runs each member under its own group id (<see cref="Member.NetworkGroupId"/>,
     /// with <c>setpriv</c>), so that a partition can be made between members with iptables.
-    /// <paramref name="extraConfig"/> gives a member more zoo.cfg lines.</summary>
+    /// <paramref name="extraConfig"/> are more zoo.cfg lines for every member, <paramref name="memberConfig"/> for
+    /// one member; <paramref name="jvmFlags"/> are <c>-D</c> options: on Apache's java command line, and in our Node's
+    /// <c>SERVER_JVMFLAGS</c>, where an operator moving from zkServer.sh would have them.</summary>
     public static async Task<EnsembleUnderTest> StartAsync(
         int voters, int observers = 0, TimeSpan? timeout = null, bool apache = false, Func<long, bool>? apacheMembers = null,
-        bool ownNetworkGroups = false, Func<Member, IEnumerable<string>>? extraConfig = null)
+        bool ownNetworkGroups = false, IReadOnlyList<string>? extraConfig = null, Func<Member, IEnumerable<string>>? memberConfig = null,
+        IReadOnlyList<string>? jvmFlags = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("coordaspire-ensemble-").FullName;
         var members = new Member[voters + observers];
@@ -100,12 +105,12 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             members[i] = new Member(i + 1, FreePort.Next(), FreePort.Next(), FreePort.Next(), Path.Combine(directory, $"server{i + 1}"), i >= voters);
         }
 
-        var ensemble = new EnsembleUnderTest(directory, members, apacheMembers ?? (_ => apache), ownNetworkGroups);
+        var ensemble = new EnsembleUnderTest(directory, members, apacheMembers ?? (_ => apache), ownNetworkGroups, jvmFlags ?? []);
         try
         {
             foreach (var member in members)
             {
-                WriteConfig(member, members, extraConfig?.Invoke(member) ?? []);
+                WriteConfig(member, members, [.. extraConfig ?? [], .. memberConfig?.Invoke(member) ?? []]);
                 await ensemble.LaunchAsync(member);
             }
 
@@ -293,7 +298,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             psi = new ProcessStartInfo(zk.JavaPath);
             foreach (var argument in (string[])["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", $"-Dzookeeper.log.dir={member.Directory}",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Dzookeeper.extendedTypesEnabled=true", "-Dznode.container.checkIntervalMs=1000", "-cp", zk.ClassPath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", member.ConfigPath])
+                "-Dzookeeper.extendedTypesEnabled=true", "-Dznode.container.checkIntervalMs=1000", .. _jvmFlags, "-cp", zk.ClassPath(), "org.apache.zookeeper.server.quorum.QuorumPeerMain", member.ConfigPath])
             {
                 psi.ArgumentList.Add(argument);
             }
@@ -304,6 +309,10 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             psi.ArgumentList.Add(CoordAspireNodeServer.ProgramPath);
             psi.ArgumentList.Add(member.ConfigPath);
             psi.Environment["DOTNET_gcServer"] = "0";
+            if (_jvmFlags.Count > 0)
+            {
+                psi.Environment["SERVER_JVMFLAGS"] = string.Join(' ', _jvmFlags);
+            }
         }
 
         if (_ownNetworkGroups)

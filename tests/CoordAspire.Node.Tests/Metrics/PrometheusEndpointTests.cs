@@ -129,7 +129,7 @@ public class PrometheusEndpointTests
     public async Task An_ensembles_leader_and_followers_export_the_quorum_figures_ZooKeeper_registers_for_their_role()
     {
         var metricsPorts = new Dictionary<long, int>();
-        await using var ensemble = await EnsembleUnderTest.StartAsync(3, extraConfig: member =>
+        await using var ensemble = await EnsembleUnderTest.StartAsync(3, memberConfig: member =>
         {
             int port = FreePort.Next();
             lock (metricsPorts)
