@@ -22,7 +22,8 @@ public sealed record FaultRunOptions(
     int Workers = 6,
     int Registers = 3,
     int Seed = 1,
-    (int Min, int Max)? HoldMilliseconds = null);
+    (int Min, int Max)? HoldMilliseconds = null,
+    bool RollingMigration = false);
 
 /// <summary>What a fault run found.</summary>
 public sealed record FaultRunReport(
@@ -31,6 +32,7 @@ public sealed record FaultRunReport(
     SetCheckResult Set,
     IReadOnlyList<string> Anomalies,
     IReadOnlyList<FaultEvent> Faults,
+    int ExpiredSessions,
     string Summary)
 {
     public bool IsValid => Registers.All(r => r.IsLinearizable) && Set.IsValid && Anomalies.Count == 0;
@@ -99,13 +101,25 @@ public static class FaultRun
 
             var workload = new RegisterWorkload(history, ConnectAsync, options.Workers, options.Registers);
             var nemesis = new Nemesis(ensemble, faults, partition, options.Seed, HoldFromEnvironment() ?? options.HoldMilliseconds);
+            var migration = new RollingMigration(ensemble, TimeSpan.FromSeconds(3));
             using var workloadStop = new CancellationTokenSource();
             using var nemesisStop = new CancellationTokenSource();
             var running = workload.RunAsync(workloadStop.Token);
-            var faulting = nemesis.RunAsync(nemesisStop.Token);
-            await Task.Delay(options.Duration ?? DurationFromEnvironment());
-            await nemesisStop.CancelAsync();
-            await faulting;
+            if (options.RollingMigration)
+            {
+                // Under load from the start: each server to our Node, one at a time, then each back to Apache.
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                await migration.MigrateAsync(apache: false);
+                log($"{options.Name}: every server now runs our Node ({clock.Elapsed.TotalSeconds:F0}s)");
+                await migration.MigrateAsync(apache: true);
+            }
+            else
+            {
+                var faulting = nemesis.RunAsync(nemesisStop.Token);
+                await Task.Delay(options.Duration ?? DurationFromEnvironment());
+                await nemesisStop.CancelAsync();
+                await faulting;
+            }
 
             // Healed: every member serves again, and the workload goes on a little on the whole ensemble, where a
             // member that came back with a wrong history would show it.
@@ -123,9 +137,10 @@ public static class FaultRun
             var set = SetCheck.Check(history.Additions, finalSet);
             checking.Stop();
 
-            var summary = Summarize(options, ensemble, history, nemesis.Events, registers, set, clock.Elapsed, checking.Elapsed);
+            var events = options.RollingMigration ? migration.Events : nemesis.Events;
+            var summary = Summarize(options, ensemble, history, events, registers, set, clock.Elapsed, checking.Elapsed);
             log(summary);
-            return new FaultRunReport(options.Name, registers, set, [.. history.Anomalies], nemesis.Events, summary);
+            return new FaultRunReport(options.Name, registers, set, [.. history.Anomalies], events, history.ExpiredSessions, summary);
         }
         catch
         {
@@ -185,6 +200,7 @@ public static class FaultRun
         }
 
         text.AppendLine($"  {set}");
+        text.AppendLine($"  sessions expired: {history.ExpiredSessions}");
         text.AppendLine($"  anomalies: {history.Anomalies.Count}");
         foreach (var anomaly in history.Anomalies.Take(20))
         {

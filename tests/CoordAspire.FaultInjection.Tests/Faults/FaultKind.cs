@@ -16,4 +16,8 @@ public enum FaultKind
     Partition = 4,
 
     All = Kill | Pause | Partition,
+
+    /// <summary>A rolling migration's step: SIGTERM, then the other implementation started on the same zoo.cfg and
+    /// dataDir (<see cref="RollingMigration"/>). Never picked by the nemesis.</summary>
+    Replace = 8,
 }

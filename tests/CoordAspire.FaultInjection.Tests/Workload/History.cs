@@ -27,5 +27,12 @@ public sealed class History
 
     public void Add(SetAddition addition) => _additions.Enqueue(addition);
 
+    private int _expired;
+
+    /// <summary>Sessions that expired during the run (each replaced by a new one).</summary>
+    public int ExpiredSessions => Volatile.Read(ref _expired);
+
+    public void SessionExpired() => Interlocked.Increment(ref _expired);
+
     public void Anomaly(string description) => _anomalies.Enqueue($"{Stopwatch.GetElapsedTime(0).TotalSeconds:F1}s {description}");
 }

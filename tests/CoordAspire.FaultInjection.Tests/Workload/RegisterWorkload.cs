@@ -152,6 +152,7 @@ public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSe
         switch (e)
         {
             case SessionExpiredException:
+                history.SessionExpired();
                 return Failure.Expired;
             case ConnectionLossException or OperationTimeoutException or SessionMovedException:
                 return Failure.Lost;

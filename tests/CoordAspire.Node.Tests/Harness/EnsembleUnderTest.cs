@@ -14,6 +14,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     private readonly string _directory;
     private readonly Member[] _members;
     private readonly Func<long, bool> _isApache;
+    private readonly Dictionary<long, bool> _replaced = [];
     private readonly bool _ownNetworkGroups;
     private readonly IReadOnlyList<string> _jvmFlags;
 
@@ -27,10 +28,34 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     }
 
     /// <summary>"CoordAspire", "Apache ZooKeeper", or "mixed" (some of each).</summary>
-    public string Name => _members.All(m => _isApache(m.Id)) ? "Apache ZooKeeper" : _members.Any(m => _isApache(m.Id)) ? "mixed" : "CoordAspire";
+    public string Name => _members.All(m => RunsApache(m.Id)) ? "Apache ZooKeeper" : _members.Any(m => RunsApache(m.Id)) ? "mixed" : "CoordAspire";
 
     /// <summary>Whether <paramref name="member"/> runs Apache ZooKeeper's QuorumPeerMain rather than our Node.</summary>
-    public bool IsApache(Member member) => _isApache(member.Id);
+    public bool IsApache(Member member) => RunsApache(member.Id);
+
+    /// <summary>From its next start on, <paramref name="member"/> runs Apache ZooKeeper (or our Node) on the same
+    /// zoo.cfg and dataDir: one step of a rolling migration.</summary>
+    public void Replace(Member member, bool apache) => _replaced[member.Id] = apache;
+
+    /// <summary>SIGTERM, as <c>zkServer.sh stop</c> or a container stop sends it, and the wait for the process to end
+    /// (SIGKILL after 20 s).</summary>
+    public static async Task StopAsync(Member member)
+    {
+        if (member.Process is { } process)
+        {
+            await ProcessRunner.RunAsync("kill", ["-TERM", process.ProcessId.ToString(CultureInfo.InvariantCulture)], stdin: null, TimeSpan.FromSeconds(10));
+            var deadline = Stopwatch.StartNew();
+            while (process.IsRunning && deadline.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(50);
+            }
+
+            await process.DisposeAsync();
+            member.Process = null;
+        }
+    }
+
+    private bool RunsApache(long id) => _replaced.TryGetValue(id, out bool apache) ? apache : _isApache(id);
 
     public IReadOnlyList<Member> Members => _members;
 
@@ -291,7 +316,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     private async Task LaunchAsync(Member member)
     {
         ProcessStartInfo psi;
-        if (_isApache(member.Id))
+        if (RunsApache(member.Id))
         {
             // zkServer.sh start, in effect: QuorumPeerMain on the same zoo.cfg.
             var zk = ZooKeeperAvailability.Require();
