@@ -99,7 +99,11 @@ public static class FaultRun
                 return options.Planted is PlantedFault.None ? session : new FaultySession(session, options.Planted, key);
             }
 
-            var workload = new RegisterWorkload(history, ConnectAsync, options.Workers, options.Registers);
+            // Each read and addition is stamped with the server that answered it, and whether it ran Apache then.
+            var clock0 = Stopwatch.GetTimestamp();
+            string? Describe(string? server) =>
+                server is null ? null : $"{server} ({(ServedByApache(ensemble, server) ? "Apache" : "ours")}, {Stopwatch.GetElapsedTime(clock0).TotalSeconds:F1}s)";
+            var workload = new RegisterWorkload(history, ConnectAsync, options.Workers, options.Registers, Describe);
             var nemesis = new Nemesis(ensemble, faults, partition, options.Seed, HoldFromEnvironment() ?? options.HoldMilliseconds);
             var migration = new RollingMigration(ensemble, TimeSpan.FromSeconds(3));
             using var workloadStop = new CancellationTokenSource();
@@ -133,7 +137,13 @@ public static class FaultRun
 
             var finalSet = await FinalReadAsync(ensemble.ConnectString, history, options.Registers);
             var checking = Stopwatch.StartNew();
-            var registers = LinearizabilityChecker.Check(history.Operations, new RegisterState(0, 0));
+            // Every write is checked, and every read one of ours served. A read an Apache server served is left out:
+            // ZooKeeper's leader answers its own client's sync without waiting to apply what it has committed (its
+            // followers may already have applied and acknowledged it), so its sync + read is not linearizable, and
+            // that is not ours to promise (the Apache baseline shows it).
+            var judged = history.Operations.Where(o => o.Kind is not RegisterOpKind.Read || o.Server?.Contains("(Apache", StringComparison.Ordinal) != true).ToArray();
+            var registers = LinearizabilityChecker.Check(judged, new RegisterState(0, 0));
+            history.ReadsServedByApache = history.Operations.Count - judged.Length;
             var set = SetCheck.Check(history.Additions, finalSet);
             checking.Stop();
 
@@ -147,6 +157,18 @@ public static class FaultRun
             log(await ensemble.DescribeAsync());
             throw;
         }
+    }
+
+    /// <summary>Whether the member at <paramref name="server"/> ("host:port", its client port) runs Apache ZooKeeper.</summary>
+    private static bool ServedByApache(EnsembleUnderTest ensemble, string? server)
+    {
+        if (server is null || !int.TryParse(server[(server.LastIndexOf(':') + 1)..], out int port))
+        {
+            return false;
+        }
+
+        var member = ensemble.Members.FirstOrDefault(m => m.ClientPort == port);
+        return member is not null && ensemble.IsApache(member);
     }
 
     /// <summary>The registers at value 0, version 0, and an empty set; made on a plain client, whatever is planted.</summary>
@@ -188,6 +210,11 @@ public static class FaultRun
             $"{ops.Count(o => o.Kind is RegisterOpKind.Write)} writes, {ops.Count(o => o.Kind is RegisterOpKind.CompareAndSet)} compare-and-sets; " +
             $"{ops.Count(o => o.Outcome is Outcome.Ok)} ok, {ops.Count(o => o.Outcome is Outcome.Failed)} BadVersion, {ops.Count(o => o.Outcome is Outcome.Indeterminate)} indeterminate), " +
             $"{history.Additions.Count} additions to the set");
+        if (history.ReadsServedByApache > 0)
+        {
+            text.AppendLine($"  reads served by Apache servers, not judged: {history.ReadsServedByApache} (ZooKeeper's sync is not linearizable)");
+        }
+
         text.AppendLine($"  faults ({faults.Count}):");
         foreach (var fault in faults)
         {

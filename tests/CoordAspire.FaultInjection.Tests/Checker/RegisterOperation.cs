@@ -44,12 +44,15 @@ public sealed record RegisterOperation(
     long Invoked,
     long Completed)
 {
+    /// <summary>The server that answered (a read: the one whose state it saw), when known.</summary>
+    public string? Server { get; init; }
+
     /// <summary>Whether the client knows whether it took effect (it must then be placed in the linearization).</summary>
     public bool IsDefinite => Outcome is not Outcome.Indeterminate;
 
     public override string ToString() => Kind switch
     {
-        RegisterOpKind.Read => $"session {Session}: read {Register} → {Describe()} [{Invoked}, {Completed}]",
+        RegisterOpKind.Read => $"session {Session}: read {Register} → {Describe()} [{Invoked}, {Completed}]{(Server is null ? "" : " at " + Server)}",
         RegisterOpKind.Write => $"session {Session}: write {Register} := {Value} → {Describe()} [{Invoked}, {Completed}]",
         _ => $"session {Session}: cas {Register} (version {ExpectedVersion}) := {Value} → {Describe()} [{Invoked}, {Completed}]",
     };

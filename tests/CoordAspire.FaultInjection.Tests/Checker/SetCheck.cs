@@ -1,7 +1,13 @@
 namespace CoordAspire.FaultInjection.Tests.Checker;
 
 /// <summary>One attempt to add an element to the set (a create of <c>/set/element</c>) and what the client learned.</summary>
-public sealed record SetAddition(int Session, string Element, Outcome Outcome, long Invoked, long Completed);
+public sealed record SetAddition(int Session, string Element, Outcome Outcome, long Invoked, long Completed)
+{
+    /// <summary>The server that acknowledged it, when known.</summary>
+    public string? Server { get; init; }
+
+    public override string ToString() => $"{Element} by session {Session} [{Invoked}, {Completed}]{(Server is null ? "" : " at " + Server)}";
+}
 
 /// <summary>The verdict on the set: acknowledged additions missing at the end (lost writes), and elements present
 /// that no client ever tried to add.</summary>
@@ -11,7 +17,7 @@ public sealed record SetCheckResult(int Acknowledged, int Indeterminate, int Pre
 
     public override string ToString() =>
         $"set: {Acknowledged} acknowledged additions, {Indeterminate} indeterminate, {Present} present at the end; "
-        + $"{Lost.Count} lost{(Lost.Count > 0 ? " (" + string.Join(", ", Lost.Take(5).Select(l => l.Element)) + ")" : "")}, "
+        + $"{Lost.Count} lost{(Lost.Count > 0 ? " (" + string.Join(", ", Lost.Take(5)) + ")" : "")}, "
         + $"{Unexpected.Count} unexpected{(Unexpected.Count > 0 ? " (" + string.Join(", ", Unexpected.Take(5)) + ")" : "")}";
 }
 

@@ -9,6 +9,9 @@ public interface IWorkloadSession : IAsyncDisposable
     /// <summary>The client library's session id (0 before it has one).</summary>
     long SessionId { get; }
 
+    /// <summary>The server the session is connected to ("host:port"), when it is.</summary>
+    string? Server { get; }
+
     /// <summary><c>sync</c> and <c>getData</c> pipelined (ZooKeeper's idiom for a read that sees every write
     /// completed before it): the register's value and version.</summary>
     Task<(long Value, int Version)> ReadAsync(string path);

@@ -22,6 +22,8 @@ public sealed class FaultySession(IWorkloadSession inner, PlantedFault fault, in
 
     public long SessionId => inner.SessionId;
 
+    public string? Server => inner.Server;
+
     public async Task<(long Value, int Version)> ReadAsync(string path)
     {
         if (fault is PlantedFault.StaleCache && _lastSeen.TryGetValue(path, out var cached) && Next(2) == 0)

@@ -10,7 +10,7 @@ namespace CoordAspire.FaultInjection.Tests.Workload;
 /// the <see cref="History"/> with its times and what the client learned. A session whose session expired is replaced
 /// by a new one (a new process, in Jepsen's words).
 /// </summary>
-public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSession>> connect, int workers = 6, int registers = 3)
+public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSession>> connect, int workers = 6, int registers = 3, Func<string?, string?>? describeServer = null)
 {
     public const string Root = "/fault";
     public const string SetPath = Root + "/set";
@@ -86,7 +86,10 @@ public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSe
         try
         {
             var (value, version) = await session.ReadAsync(RegisterPath(register));
-            history.Add(new RegisterOperation(sessionKey, RegisterPath(register), RegisterOpKind.Read, 0, -1, Outcome.Ok, value, version, invoked, History.Now));
+            history.Add(new RegisterOperation(sessionKey, RegisterPath(register), RegisterOpKind.Read, 0, -1, Outcome.Ok, value, version, invoked, History.Now)
+            {
+                Server = describeServer is null ? session.Server : describeServer(session.Server),
+            });
             lastVersion[register] = version;
             return true;
         }
@@ -127,7 +130,7 @@ public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSe
         try
         {
             await session.AddAsync($"{SetPath}/{element}");
-            history.Add(new SetAddition(sessionKey, element, Outcome.Ok, invoked, History.Now));
+            history.Add(new SetAddition(sessionKey, element, Outcome.Ok, invoked, History.Now) { Server = describeServer is null ? session.Server : describeServer(session.Server) });
             return true;
         }
         catch (Exception e)

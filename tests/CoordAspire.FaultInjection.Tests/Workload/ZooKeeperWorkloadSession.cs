@@ -13,6 +13,8 @@ public sealed class ZooKeeperWorkloadSession : IWorkloadSession
 
     public long SessionId => _client.SessionId;
 
+    public string? Server => _client.ConnectedServer;
+
     public static async Task<IWorkloadSession> ConnectAsync(string connectString, int seed, ILoggerFactory loggerFactory)
     {
         var client = await ZooKeeperClient.ConnectAsync(connectString, new ZooKeeperClientOptions
