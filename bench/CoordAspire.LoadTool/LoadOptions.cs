@@ -29,6 +29,10 @@ internal enum Workload
     /// <summary>setData with 1 connection and 1 request in flight: the latency of one write at a time.</summary>
     SyncSet,
 
+    /// <summary>sync and getData pipelined: ZooKeeper's read that sees every write completed before it (linearizable on
+    /// our Node, which confirms its leadership with a quorum for each sync; not on Apache ZooKeeper).</summary>
+    FreshGet,
+
     /// <summary>A steady setData load; the leader (found by <c>srvr</c>) is killed with --kill-command, and the gap until
     /// the first write sent after the kill succeeds is measured.</summary>
     Failover,
@@ -119,7 +123,7 @@ internal static class LoadOptionsParser
 
         run flags (defaults in brackets):
           -s, --servers LIST       connect string, host:port,host:port[/chroot]   [127.0.0.1:2181]
-          -w, --workload NAME      create | set | get | mixed | watch | ephemeral | sessions | sync-set | failover   [set]
+          -w, --workload NAME      create | set | get | mixed | watch | ephemeral | sessions | sync-set | fresh-get | failover   [set]
           -c, --connections N      sessions, one TCP connection each              [4]
                                    (ZooKeeper allows 60 per client address unless maxClientCnxns=0)
           -i, --in-flight N        requests in flight per connection              [100]
@@ -248,14 +252,16 @@ internal static class LoadOptionsParser
         "ephemeral" or "ephemeral-churn" => Workload.Ephemeral,
         "sessions" or "many-sessions" => Workload.Sessions,
         "sync-set" or "syncset" => Workload.SyncSet,
+        "fresh-get" or "sync-get" => Workload.FreshGet,
         "failover" => Workload.Failover,
-        _ => throw new ArgumentException($"unknown workload \"{text}\" (create, set, get, mixed, watch, ephemeral, sessions, sync-set, failover)"),
+        _ => throw new ArgumentException($"unknown workload \"{text}\" (create, set, get, mixed, watch, ephemeral, sessions, sync-set, fresh-get, failover)"),
     };
 
     /// <summary>The workload's name as written on the command line and in reports.</summary>
     public static string Name(Workload workload) => workload switch
     {
         Workload.SyncSet => "sync-set",
+        Workload.FreshGet => "fresh-get",
         _ => workload.ToString().ToLowerInvariant(),
     };
 

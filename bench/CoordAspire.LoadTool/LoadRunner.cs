@@ -237,6 +237,16 @@ internal sealed class LoadRunner
             case OpKind.Get:
                 await client.GetDataAsync(_plan.NextKey(worker));
                 break;
+            case OpKind.FreshGet:
+            {
+                // Sent back to back, as the ZooKeeper idiom has it: the read waits behind the sync on the server.
+                string key = _plan.NextKey(worker);
+                var sync = client.SyncAsync(key);
+                var read = client.GetDataAsync(key);
+                await sync;
+                await read;
+                break;
+            }
         }
     }
 

@@ -9,6 +9,9 @@ internal enum OpKind
     Set,
     Get,
     Delete,
+
+    /// <summary>sync + getData, pipelined, timed together.</summary>
+    FreshGet,
 }
 
 /// <summary>

@@ -32,6 +32,7 @@ internal sealed class WorkloadPlan
         Workload.Create => OpKind.Create,
         Workload.Set or Workload.SyncSet or Workload.Failover => OpKind.Set,
         Workload.Get or Workload.Sessions => OpKind.Get,
+        Workload.FreshGet => OpKind.FreshGet,
         Workload.Mixed or Workload.Watch => worker.Random.Next(100) < _options.ReadPercent ? OpKind.Get : OpKind.Set,
         Workload.Ephemeral => worker.EphemeralExists ? OpKind.Delete : OpKind.Create,
         _ => throw new InvalidOperationException($"no operations for {_options.Workload}"),

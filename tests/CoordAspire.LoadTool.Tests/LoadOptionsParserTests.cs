@@ -86,6 +86,17 @@ public class LoadOptionsParserTests
         Assert.Throws<ArgumentException>(() => LoadOptionsParser.Parse(["-w", "sync-set", "-i", "10"]));
     }
 
+    [Theory]
+    [InlineData("fresh-get")]
+    [InlineData("sync-get")]
+    public void Fresh_get_is_the_sync_and_read_workload_and_not_a_write(string name)
+    {
+        var options = LoadOptionsParser.Parse(["-w", name]);
+        Assert.Equal(Workload.FreshGet, options.Workload);
+        Assert.False(options.IsWrite);
+        Assert.Equal("fresh-get", LoadOptionsParser.Name(options.Workload));
+    }
+
     [Fact]
     public void Failover_needs_a_kill_command_and_reconnects_at_once_unless_told()
     {

@@ -44,6 +44,7 @@ public class WorkloadPlanTests
     [InlineData(nameof(Workload.Failover), nameof(OpKind.Set))]
     [InlineData(nameof(Workload.Get), nameof(OpKind.Get))]
     [InlineData(nameof(Workload.Sessions), nameof(OpKind.Get))]
+    [InlineData(nameof(Workload.FreshGet), nameof(OpKind.FreshGet))]
     public void Single_kind_workloads_send_one_kind(string workload, string kind) =>
         Assert.Equal(Enum.Parse<OpKind>(kind), new WorkloadPlan(new LoadOptions { Workload = Enum.Parse<Workload>(workload) }).Next(NewWorker()));
 
