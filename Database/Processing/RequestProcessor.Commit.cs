@@ -101,10 +101,11 @@ public sealed partial class RequestProcessor
     /// A read behind its session's writes. It counts as the session's pending work until it is answered: on a leader
     /// the queue is released only up to the last committed transaction, so the writes before this read may be answered
     /// while it still waits behind another session's write, and a later read of the session must wait behind it too.
+    /// A leader's sync also waits for <paramref name="confirmationRound"/> (see <see cref="LeadershipConfirmed"/>).
     /// </summary>
-    private void EnqueueRead(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body)
+    private void EnqueueRead(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body, long confirmationRound = 0)
     {
-        _pending.Enqueue(new PendingRequest(null, TxnPurpose.ClientWrite, channel, header, body.ToArray()));
+        _pending.Enqueue(new PendingRequest(null, TxnPurpose.ClientWrite, channel, header, body.ToArray(), confirmationRound));
         _pendingWritesBySession[channel.SessionId] = _pendingWritesBySession.GetValueOrDefault(channel.SessionId) + 1;
     }
 

@@ -164,12 +164,8 @@ public sealed partial class RequestProcessor
     /// has overwritten. So it waits, in order with the session's other requests, for a quorum to confirm this
     /// server still leads (see ZabPeer.Leader.Confirmation.cs).
     /// </summary>
-    private void EnqueueConfirmedSync(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body)
-    {
-        long round = _leadership!.RequestConfirmation();
-        _pending.Enqueue(new PendingRequest(null, TxnPurpose.ClientWrite, channel, header, body.ToArray(), round));
-        _pendingWritesBySession[channel.SessionId] = _pendingWritesBySession.GetValueOrDefault(channel.SessionId) + 1;
-    }
+    private void EnqueueConfirmedSync(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body) =>
+        EnqueueRead(channel, header, body, _leadership!.RequestConfirmation());
 
     /// <summary>
     /// Leader: a request a learner forwarded (LearnerHandler REQUEST → PrepRequestProcessor). Its transaction is

@@ -47,6 +47,9 @@ public sealed record RegisterOperation(
     /// <summary>The server that answered (a read: the one whose state it saw), when known.</summary>
     public string? Server { get; init; }
 
+    /// <summary>Whether the server that answered ran Apache ZooKeeper then (in a mixed ensemble).</summary>
+    public bool AnsweredByApache { get; init; }
+
     /// <summary>Whether the client knows whether it took effect (it must then be placed in the linearization).</summary>
     public bool IsDefinite => Outcome is not Outcome.Indeterminate;
 

@@ -111,13 +111,9 @@ public sealed class Nemesis(EnsembleUnderTest ensemble, FaultKind kinds, Network
 
     private static async Task SignalAsync(EnsembleUnderTest.Member member, string signal)
     {
-        if (member.Process is { } process)
+        if (member.Process is not null && !await EnsembleUnderTest.SignalAsync(member, signal))
         {
-            var result = await ProcessRunner.RunAsync("kill", [$"-{signal}", process.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)], stdin: null, TimeSpan.FromSeconds(10));
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"kill -{signal} {process.ProcessId} failed: {result.Stderr}");
-            }
+            throw new InvalidOperationException($"kill -{signal} {member} failed");
         }
     }
 

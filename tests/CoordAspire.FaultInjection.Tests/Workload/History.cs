@@ -29,8 +29,6 @@ public sealed class History
 
     private int _expired;
 
-    /// <summary>Reads left out of the linearizability check because an Apache server answered them.</summary>
-    public int ReadsServedByApache { get; set; }
 
     /// <summary>Sessions that expired during the run (each replaced by a new one).</summary>
     public int ExpiredSessions => Volatile.Read(ref _expired);

@@ -8,9 +8,10 @@ namespace CoordAspire.FaultInjection.Tests.Workload;
 /// compare-and-set (setData on a version) a few registers, and add unique elements to a set (create), each session
 /// pipelining up to three operations at once so that FIFO client order is exercised too. Every operation goes into
 /// the <see cref="History"/> with its times and what the client learned. A session whose session expired is replaced
-/// by a new one (a new process, in Jepsen's words).
+/// by a new one (a new process, in Jepsen's words). <c>identifyServer</c> says, for a session's server, how to name
+/// it in the history (with the time) and whether it runs Apache ZooKeeper.
 /// </summary>
-public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSession>> connect, int workers = 6, int registers = 3, Func<string?, string?>? describeServer = null)
+public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSession>> connect, int workers = 6, int registers = 3, Func<string?, (string? Name, bool Apache)>? identifyServer = null)
 {
     public const string Root = "/fault";
     public const string SetPath = Root + "/set";
@@ -88,7 +89,8 @@ public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSe
             var (value, version) = await session.ReadAsync(RegisterPath(register));
             history.Add(new RegisterOperation(sessionKey, RegisterPath(register), RegisterOpKind.Read, 0, -1, Outcome.Ok, value, version, invoked, History.Now)
             {
-                Server = describeServer is null ? session.Server : describeServer(session.Server),
+                Server = Identify(session).Name,
+                AnsweredByApache = Identify(session).Apache,
             });
             lastVersion[register] = version;
             return true;
@@ -130,7 +132,7 @@ public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSe
         try
         {
             await session.AddAsync($"{SetPath}/{element}");
-            history.Add(new SetAddition(sessionKey, element, Outcome.Ok, invoked, History.Now) { Server = describeServer is null ? session.Server : describeServer(session.Server) });
+            history.Add(new SetAddition(sessionKey, element, Outcome.Ok, invoked, History.Now) { Server = Identify(session).Name });
             return true;
         }
         catch (Exception e)
@@ -140,6 +142,9 @@ public sealed class RegisterWorkload(History history, Func<int, Task<IWorkloadSe
             return failure is not Failure.Expired;
         }
     }
+
+    private (string? Name, bool Apache) Identify(IWorkloadSession session) =>
+        identifyServer is null ? (session.Server, false) : identifyServer(session.Server);
 
     private enum Failure
     {

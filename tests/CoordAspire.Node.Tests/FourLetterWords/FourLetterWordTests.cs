@@ -77,7 +77,7 @@ public sealed partial class FourLetterWordTests : IAsyncLifetime
     {
         await using var client = await _node.ConnectAsync();
         await client.HandshakeAsync();
-        await CreateAsync(client, "/counted");
+        await client.CreateAsync("/counted");
 
         var lines = Lines(await _node.FourLetterWordAsync("srvr"));
 
@@ -111,7 +111,7 @@ public sealed partial class FourLetterWordTests : IAsyncLifetime
     {
         await using var client = await _node.ConnectAsync();
         await client.HandshakeAsync();
-        await CreateAsync(client, "/x");
+        await client.CreateAsync("/x");
 
         var lines = Lines(await _node.FourLetterWordAsync("cons"));
 
@@ -148,7 +148,7 @@ public sealed partial class FourLetterWordTests : IAsyncLifetime
     {
         await using var client = await _node.ConnectAsync();
         await client.HandshakeAsync();
-        await CreateAsync(client, "/monitored", ephemeral: true);
+        await client.CreateAsync("/monitored", ephemeral: true);
 
         string text = await _node.FourLetterWordAsync("mntr");
 
@@ -176,7 +176,7 @@ public sealed partial class FourLetterWordTests : IAsyncLifetime
     {
         await using var client = await _node.ConnectAsync();
         await client.HandshakeAsync();
-        await CreateAsync(client, "/watched");
+        await client.CreateAsync("/watched");
         var (header, _) = await client.RequestAsync(OpCode.GetData, (in JuteWriter w) =>
         {
             w.WriteString("/watched");
@@ -201,7 +201,7 @@ public sealed partial class FourLetterWordTests : IAsyncLifetime
     {
         await using var client = await _node.ConnectAsync();
         await client.HandshakeAsync();
-        await CreateAsync(client, "/mine", ephemeral: true);
+        await client.CreateAsync("/mine", ephemeral: true);
         string sid = "0x" + client.SessionId.ToString("x", CultureInfo.InvariantCulture);
 
         var lines = Lines(await _node.FourLetterWordAsync("dump"));
@@ -325,20 +325,5 @@ public sealed partial class FourLetterWordTests : IAsyncLifetime
     {
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
         return text[..^1].Split('\n');
-    }
-
-    private static async Task CreateAsync(RawClient client, string path, bool ephemeral = false)
-    {
-        var (header, _) = await client.RequestAsync(OpCode.Create, (in JuteWriter w) =>
-        {
-            w.WriteString(path);
-            w.WriteBuffer([]);
-            w.WriteInt(1);
-            w.WriteInt((int)Perms.All);
-            w.WriteString("world");
-            w.WriteString("anyone");
-            w.WriteInt(ephemeral ? 1 : 0);
-        });
-        Assert.Equal(ErrorCode.Ok, header.Err);
     }
 }

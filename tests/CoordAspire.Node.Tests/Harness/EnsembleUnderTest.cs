@@ -43,7 +43,7 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
     {
         if (member.Process is { } process)
         {
-            await ProcessRunner.RunAsync("kill", ["-TERM", process.ProcessId.ToString(CultureInfo.InvariantCulture)], stdin: null, TimeSpan.FromSeconds(10));
+            await SignalAsync(member, "TERM");
             var deadline = Stopwatch.StartNew();
             while (process.IsRunning && deadline.Elapsed < TimeSpan.FromSeconds(20))
             {
@@ -53,6 +53,19 @@ public sealed class EnsembleUnderTest : IAsyncDisposable
             await process.DisposeAsync();
             member.Process = null;
         }
+    }
+
+    /// <summary>Sends <c>SIG</c><paramref name="signal"/> (TERM, STOP, CONT, ...) to the member's process; false when
+    /// there is none or kill failed (it had already exited).</summary>
+    public static async Task<bool> SignalAsync(Member member, string signal)
+    {
+        if (member.Process is not { } process)
+        {
+            return false;
+        }
+
+        var result = await ProcessRunner.RunAsync("kill", [$"-{signal}", process.ProcessId.ToString(CultureInfo.InvariantCulture)], stdin: null, TimeSpan.FromSeconds(10));
+        return result.ExitCode == 0;
     }
 
     private bool RunsApache(long id) => _replaced.TryGetValue(id, out bool apache) ? apache : _isApache(id);

@@ -57,9 +57,9 @@ public class PrometheusEndpointTests
         await using (var client = await RawClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port)))
         {
             await client.HandshakeAsync();
-            await CreateAsync(client, "/metrics-a", "hello");
-            await CreateAsync(client, "/metrics-a/b");
-            await CreateAsync(client, "/metrics-e", ephemeral: true);
+            await client.CreateAsync("/metrics-a", "hello");
+            await client.CreateAsync("/metrics-a/b");
+            await client.CreateAsync("/metrics-e", ephemeral: true);
             _ = await client.RequestAsync(OpCode.GetData, (in JuteWriter w) =>
             {
                 w.WriteString("/metrics-a");
@@ -173,20 +173,5 @@ public class PrometheusEndpointTests
             Assert.False(scrape.Types.ContainsKey("learners"), "learners is the leader's (gaugeWithLeader)");
             Assert.False(scrape.Types.ContainsKey("synced_followers"), "synced_followers is the leader's");
         }
-    }
-
-    private static async Task CreateAsync(RawClient client, string path, string data = "", bool ephemeral = false)
-    {
-        var (header, _) = await client.RequestAsync(OpCode.Create, (in JuteWriter w) =>
-        {
-            w.WriteString(path);
-            w.WriteBuffer(Encoding.UTF8.GetBytes(data));
-            w.WriteInt(1);
-            w.WriteInt((int)Perms.All);
-            w.WriteString("world");
-            w.WriteString("anyone");
-            w.WriteInt(ephemeral ? 1 : 0);
-        });
-        Assert.Equal(ErrorCode.Ok, header.Err);
     }
 }

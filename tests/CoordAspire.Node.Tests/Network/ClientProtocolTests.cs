@@ -125,7 +125,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         await watcher.HandshakeAsync();
         await using var writer = await _node.ConnectAsync();
         await writer.HandshakeAsync();
-        await CreateAsync(writer, "/watched", "v1");
+        await writer.CreateAsync("/watched", "v1");
 
         var (get, _) = await watcher.RequestAsync(OpCode.GetData, (in JuteWriter w) =>
         {
@@ -273,7 +273,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         await using var client = await node.ConnectAsync();
         var (response, _) = await client.HandshakeAsync(timeout: 1);
         Assert.Equal(100, response.TimeOut);
-        await CreateAsync(client, "/ephemeral-of-an-idle-client", ephemeral: true);
+        await client.CreateAsync("/ephemeral-of-an-idle-client", ephemeral: true);
 
         await client.ReadUntilClosedAsync();
 
@@ -303,20 +303,5 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         await using var fourth = await node.ConnectAsync();
         var (response, _) = await fourth.HandshakeAsync();
         Assert.NotEqual(0, response.SessionId);
-    }
-
-    private static async Task CreateAsync(RawClient client, string path, string data = "", bool ephemeral = false)
-    {
-        var (header, _) = await client.RequestAsync(OpCode.Create, (in JuteWriter w) =>
-        {
-            w.WriteString(path);
-            w.WriteBuffer(Encoding.UTF8.GetBytes(data));
-            w.WriteInt(1);
-            w.WriteInt((int)Perms.All);
-            w.WriteString("world");
-            w.WriteString("anyone");
-            w.WriteInt(ephemeral ? 1 : 0);
-        });
-        Assert.Equal(ErrorCode.Ok, header.Err);
     }
 }

@@ -117,6 +117,23 @@ internal sealed class RawClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Creates <paramref name="path"/> (ephemeral if asked) open to everyone (world:anyone, all
+    /// permissions), and asserts that the server created it.</summary>
+    public async Task CreateAsync(string path, string data = "", bool ephemeral = false)
+    {
+        var (header, _) = await RequestAsync(OpCode.Create, (in JuteWriter w) =>
+        {
+            w.WriteString(path);
+            w.WriteBuffer(System.Text.Encoding.UTF8.GetBytes(data));
+            w.WriteInt(1);
+            w.WriteInt((int)Perms.All);
+            w.WriteString("world");
+            w.WriteString("anyone");
+            w.WriteInt(ephemeral ? 1 : 0);
+        });
+        Assert.Equal(ErrorCode.Ok, header.Err);
+    }
+
     public async Task<(ReplyHeader Header, WatcherEvent Event)> NextNotificationAsync()
     {
         if (_notifications.TryDequeue(out var queued))
