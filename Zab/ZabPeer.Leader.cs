@@ -105,9 +105,6 @@ public sealed partial class ZabPeer
         {
             waiting.RemoveAll(w => w.Sid == handler.Sid);
         }
-
-        // One fewer learner may be all a round was waiting for (or all that kept it from a quorum).
-        TryConfirmRounds();
     }
 
     private void TickLeader()
