@@ -12,7 +12,8 @@
 # PORT_OFFSET (e.g. PORT_OFFSET=10000: 12181-12183, ...). Settings: TICK_TIME (2000), INIT_LIMIT (10), SYNC_LIMIT (5),
 # the same for both servers; fsync stays on (forceSync=yes, the default of both). maxClientCnxns=0 lifts the limit of 60
 # connections per client address, for the many-sessions workload. JAVA_HEAP (512m) is the Apache JVM's -Xmx, as in the
-# shared zk-ensemble.sh the reference numbers were measured with.
+# shared zk-ensemble.sh the reference numbers were measured with. EXTRA_CFG holds more zoo.cfg lines for every member
+# (e.g. EXTRA_CFG=$'localSessionsEnabled=true\nlocalSessionsUpgradingEnabled=true').
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -66,6 +67,7 @@ start() {
       for j in 1 2 3; do
         echo "server.$j=127.0.0.1:$(quorum_port $j):$(election_port $j);127.0.0.1:$(client_port $j)"
       done
+      if [ -n "${EXTRA_CFG:-}" ]; then printf '%s\n' "$EXTRA_CFG"; fi
     } > "$d/zoo.cfg"
     # Each server runs in an empty directory of its own: the Node's host watches its working directory (appsettings
     # reload), and a dataDir below it would turn every txn log write into file-change events to read.

@@ -43,17 +43,20 @@ internal static partial class Log
     [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "Writes stopped: the transaction log failed ({Reason}); reads continue, writes are answered NOTREADONLY until the server is restarted")]
     public static partial void WritesStopped(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Established read-only session {SessionId} with negotiated timeout {Timeout}")]
-    public static partial void ReadOnlySessionEstablished(ILogger logger, HexField sessionId, int timeout);
+    [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Established {Kind} session {SessionId} with negotiated timeout {Timeout}")]
+    public static partial void LocalSessionEstablished(ILogger logger, HexField sessionId, int timeout, string kind);
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Information, Message = "Refusing global session {SessionId} reconnection in read-only mode")]
     public static partial void GlobalSessionRefused(ILogger logger, HexField sessionId);
 
-    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Read-only session {SessionId} closed by the client")]
-    public static partial void ReadOnlySessionClosed(ILogger logger, HexField sessionId);
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Local session {SessionId} closed by the client")]
+    public static partial void LocalSessionClosed(ILogger logger, HexField sessionId);
 
-    [LoggerMessage(EventId = 115, Level = LogLevel.Information, Message = "Expiring read-only session {SessionId}, timeout of {Timeout}ms exceeded")]
-    public static partial void ReadOnlySessionExpired(ILogger logger, HexField sessionId, int timeout);
+    [LoggerMessage(EventId = 115, Level = LogLevel.Information, Message = "Expiring local session {SessionId}, timeout of {Timeout}ms exceeded")]
+    public static partial void LocalSessionExpired(ILogger logger, HexField sessionId, int timeout);
+
+    [LoggerMessage(EventId = 117, Level = LogLevel.Information, Message = "Upgrading session {SessionId}: it creates an ephemeral node")]
+    public static partial void UpgradingSession(ILogger logger, HexField sessionId);
 
     [LoggerMessage(EventId = 116, Level = LogLevel.Information, Message = "Refusing session request for not-read-only client {RemoteAddress}")]
     public static partial void NotReadOnlyClientRefused(ILogger logger, string remoteAddress);

@@ -22,6 +22,9 @@ internal enum TxnPurpose
 
     /// <summary>The leader prepared it for a learner's client: apply it; the learner answers.</summary>
     Forwarded,
+
+    /// <summary>A local session made global ahead of its ephemeral create: apply it; the create answers.</summary>
+    UpgradeSession,
 }
 
 /// <summary>

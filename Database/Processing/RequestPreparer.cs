@@ -39,6 +39,19 @@ internal sealed class RequestPreparer
         LastZxid = tree.LastProcessedZxid;
     }
 
+    /// <summary>The leader's own local sessions (LeaderSessionTracker's local tracker), when it has them.</summary>
+    public SessionTracker? LocalSessions { get; set; }
+
+    /// <summary>The ensemble runs local sessions: a session this leader does not know may be another server's.</summary>
+    public bool OtherServersHaveLocalSessions { get; set; }
+
+    /// <summary>
+    /// LeaderSessionTracker.checkSession: with local sessions on, an unknown session made by another server (its id
+    /// carries that server's id on top) is taken to be that server's local session, which may write.
+    /// </summary>
+    public bool MayBeOtherServersLocalSession(long sessionId) =>
+        OtherServersHaveLocalSessions && sessionId >> 56 != _settings.ServerId;
+
     /// <summary>The highest zxid handed out (<c>hzxid</c>).</summary>
     public long LastZxid { get; set; }
 
@@ -400,7 +413,15 @@ internal sealed class RequestPreparer
             throw new KeeperException(ErrorCode.BadArguments, path);
         }
 
-        CheckSession(sessionId);
+        // PrepRequestProcessor.validateCreateRequest: an ephemeral needs a session every member knows.
+        if (mode.IsEphemeral())
+        {
+            CheckGlobalSession(sessionId);
+        }
+        else
+        {
+            CheckSession(sessionId);
+        }
     }
 
     /// <summary>Only the shape needed to find the parent; the full path is validated once a sequential suffix is added.</summary>
@@ -426,6 +447,20 @@ internal sealed class RequestPreparer
     private void CheckSession(long sessionId)
     {
         // Requests the server issues itself (container and TTL cleanup) carry session 0.
+        if (sessionId != 0 && !_sessions.IsLive(sessionId) && LocalSessions?.IsLive(sessionId) != true && !MayBeOtherServersLocalSession(sessionId))
+        {
+            throw new KeeperException(ErrorCode.SessionExpired);
+        }
+    }
+
+    private void CheckGlobalSession(long sessionId)
+    {
+        if (LocalSessions?.IsLive(sessionId) == true)
+        {
+            // Still local, so upgrading is off (the request would have upgraded it first).
+            throw new KeeperException(ErrorCode.EphemeralOnLocalSession);
+        }
+
         if (sessionId != 0 && !_sessions.IsLive(sessionId))
         {
             throw new KeeperException(ErrorCode.SessionExpired);

@@ -44,7 +44,11 @@ public sealed partial class RequestProcessor
 
         if (request.SessionId == 0)
         {
-            if (Role == ProcessorRole.Learner)
+            if (_localSessions is not null)
+            {
+                CreateLocalSession(channel, timeout);
+            }
+            else if (Role == ProcessorRole.Learner)
             {
                 LearnerCreateSession(channel, timeout);
             }
@@ -64,6 +68,12 @@ public sealed partial class RequestProcessor
         }
 
         channel.SessionId = request.SessionId;
+        if (IsLocalSession(request.SessionId))
+        {
+            ResumeLocalSession(channel, request, timeout);
+            return;
+        }
+
         if (Role == ProcessorRole.Learner && SessionTracker.CheckPassword(request.SessionId, request.Passwd))
         {
             // The leader owns the sessions: it says whether this one is still alive (Learner.validateSession).

@@ -34,7 +34,7 @@ public sealed partial class RequestProcessor
 
         // Every request keeps the session alive; one for a session that is gone is dropped, as ZooKeeper does
         // (the connection is about to be closed by the expiry).
-        if (!(Role == ProcessorRole.ReadOnly ? _readOnlySessions! : Sessions).TouchSession(channel.SessionId, Now.ElapsedMs))
+        if (!TouchClientSession(channel.SessionId))
         {
             return;
         }
@@ -46,17 +46,15 @@ public sealed partial class RequestProcessor
                 Send(channel, Reply(header.Xid, ErrorCode.NotReadOnly));
                 return;
             }
-
-            if (header.Type == OpCode.CloseSession)
-            {
-                ReadOnlyCloseSession(channel, header);
-                return;
-            }
         }
 
         if (Role == ProcessorRole.Learner)
         {
-            _leader!.TouchSession(channel.SessionId, channel.SessionTimeout);
+            if (!IsLocalSession(channel.SessionId))
+            {
+                _leader!.TouchSession(channel.SessionId, channel.SessionTimeout);
+            }
+
             if (header.Type == OpCode.Sync)
             {
                 // FollowerRequestProcessor: a sync goes to the leader so that this server catches up first.

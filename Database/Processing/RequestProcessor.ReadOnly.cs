@@ -1,4 +1,3 @@
-using CoordAspire.Database.Sessions;
 using CoordAspire.Protocol;
 using CoordAspire.Protocol.Records;
 
@@ -14,11 +13,6 @@ namespace CoordAspire.Database.Processing;
 // tries to resume one here is refused (ReadOnlyZooKeeperServer.validateSession), since no leader can vouch for it.
 public sealed partial class RequestProcessor
 {
-    private SessionTracker? _readOnlySessions;
-
-    /// <summary>How many sessions are open in read-only mode (0 outside it).</summary>
-    public int ReadOnlySessionCount => _readOnlySessions?.Count ?? 0;
-
     /// <summary>
     /// Starts serving read-only clients (QuorumPeer's LOOKING case starts the ReadOnlyZooKeeperServer once the
     /// grace period has passed without a leader). <see cref="StopServing"/> ends it, with its sessions.
@@ -26,7 +20,7 @@ public sealed partial class RequestProcessor
     public void BecomeReadOnly()
     {
         Role = ProcessorRole.ReadOnly;
-        _readOnlySessions = new SessionTracker(_settings.ServerId, _settings.TickTime, Now.ElapsedMs);
+        StartLocalSessions(enabled: true);
     }
 
     /// <summary>The ops ReadOnlyRequestProcessor answers NOTREADONLY: every change, and sync, which needs a leader.</summary>
@@ -37,20 +31,13 @@ public sealed partial class RequestProcessor
     /// <summary>ZooKeeperServer.processConnectRequest on a ReadOnlyZooKeeperServer.</summary>
     private void ReadOnlyConnect(IClientChannel channel, in ConnectRequest request, int timeout)
     {
-        var sessions = _readOnlySessions!;
         if (request.SessionId == 0)
         {
-            // A local session: its id comes from the server's own sequence, so it never equals a global one this
-            // server made before or makes after (Apache's read-only server starts a fresh sequence of the same form).
-            long sessionId = Sessions.NextSessionId();
-            channel.SessionId = sessionId;
-            sessions.TrackSession(sessionId, timeout, Now.ElapsedMs);
-            Log.ReadOnlySessionEstablished(_logger, sessionId, timeout);
-            FinishSessionInit(channel, valid: true);
+            CreateLocalSession(channel, timeout);
             return;
         }
 
-        if (sessions.Get(request.SessionId) is null && Sessions.Get(request.SessionId) is not null)
+        if (!IsLocalSession(request.SessionId) && Sessions.Get(request.SessionId) is not null)
         {
             Log.GlobalSessionRefused(_logger, request.SessionId);
             channel.Close("refusing global session reconnection in read-only mode");
@@ -66,33 +53,6 @@ public sealed partial class RequestProcessor
         }
 
         channel.SessionId = request.SessionId;
-        bool valid = SessionTracker.CheckPassword(request.SessionId, request.Passwd)
-            && sessions.TouchSession(request.SessionId, Now.ElapsedMs, timeout);
-        FinishSessionInit(channel, valid);
-    }
-
-    /// <summary>A local session's closeSession: no transaction, the session is simply gone.</summary>
-    private void ReadOnlyCloseSession(IClientChannel channel, in RequestHeader header)
-    {
-        _readOnlySessions!.RemoveSession(channel.SessionId);
-        Log.ReadOnlySessionClosed(_logger, channel.SessionId);
-        Send(channel, Reply(header.Xid));
-        ConnectionClosed(channel);
-        channel.Close("client closed its session");
-    }
-
-    /// <summary>Local sessions expire here, without a transaction (LocalSessionTracker).</summary>
-    private void ExpireReadOnlySessions()
-    {
-        foreach (var session in _readOnlySessions!.PollExpired(Now.ElapsedMs))
-        {
-            _readOnlySessions.RemoveSession(session.Id);
-            Log.ReadOnlySessionExpired(_logger, session.Id, session.Timeout);
-            if (_channelsBySession.TryGetValue(session.Id, out var channel))
-            {
-                ConnectionClosed(channel);
-                channel.Close("session expired");
-            }
-        }
+        ResumeLocalSession(channel, request, timeout);
     }
 }

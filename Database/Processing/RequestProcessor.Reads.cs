@@ -19,6 +19,9 @@ public sealed partial class RequestProcessor
                 case OpCode.Ping:
                     Send(channel, new ReplyHeader(Xid.Ping, Tree.LastProcessedZxid, ErrorCode.Ok));
                     break;
+                case OpCode.CloseSession:
+                    CloseLocalSession(channel, header); // it waited behind its session's writes, as a read does
+                    break;
                 case OpCode.Sync:
                     Send(channel, Reply(header.Xid), new PathResponse(PathRequest.Read(ref reader).Path));
                     break;

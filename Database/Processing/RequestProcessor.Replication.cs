@@ -77,7 +77,7 @@ public sealed partial class RequestProcessor
         _waitingBySession.Clear();
         _revalidating.Clear();
         _channelsBySession.Clear();
-        _readOnlySessions = null;
+        StartLocalSessions(enabled: false);
         _preparer.Reset(Tree.LastProcessedZxid);
     }
 
@@ -92,6 +92,7 @@ public sealed partial class RequestProcessor
         _confirmedRound = 0;
         _committedThrough = Tree.LastProcessedZxid;
         _preparer.Reset(epochZxid);
+        StartLocalSessions(_settings.LocalSessionsEnabled);
         foreach (var session in Sessions.All.ToArray())
         {
             Sessions.TouchSession(session.Id, Now.ElapsedMs);
@@ -105,6 +106,7 @@ public sealed partial class RequestProcessor
     {
         Role = ProcessorRole.Learner;
         _leader = leader;
+        StartLocalSessions(_settings.LocalSessionsEnabled);
     }
 
     // ---- leader ---------------------------------------------------------------------------------------------
@@ -190,8 +192,9 @@ public sealed partial class RequestProcessor
                 break;
             default:
                 // PrepRequestProcessor.checkSession: a request of a session that is gone fails as SESSIONEXPIRED,
-                // still as a transaction, so that the learner's client hears of it in order.
-                prepared = Sessions.TouchSession(sessionId, Now.ElapsedMs)
+                // still as a transaction, so that the learner's client hears of it in order. With local sessions,
+                // one this leader does not know may be the sending server's own (LeaderSessionTracker.checkSession).
+                prepared = Sessions.TouchSession(sessionId, Now.ElapsedMs) || _preparer.MayBeOtherServersLocalSession(sessionId)
                     ? _preparer.Prepare(sessionId, cxid, type, body, authInfo, Now.WallMs)
                     : _preparer.PrepareError(sessionId, cxid, type, ErrorCode.SessionExpired, Now.WallMs);
                 break;
@@ -232,10 +235,22 @@ public sealed partial class RequestProcessor
             var purpose = head.Kind switch
             {
                 WaitKind.CreateSession => TxnPurpose.CreateSession,
+                WaitKind.UpgradeSession => TxnPurpose.UpgradeSession,
                 WaitKind.CloseSession => TxnPurpose.CloseSession,
                 _ => TxnPurpose.ClientWrite,
             };
-            Complete(new PendingRequest(prepared, purpose, head.Channel, head.Header, null), prepared);
+            if (head.Error != ErrorCode.Ok)
+            {
+                // Refused here before it went (an ephemeral of a local session, upgrading off): whatever the
+                // leader made of it, the client hears this server's reason (FinalRequestProcessor rethrows it).
+                Apply(prepared);
+                Send(head.Channel, Reply(head.Header.Xid, head.Error));
+            }
+            else
+            {
+                Complete(new PendingRequest(prepared, purpose, head.Channel, head.Header, null), prepared);
+            }
+
             ReleaseWaitingReads(sessionId, queue);
             return;
         }
@@ -304,6 +319,23 @@ public sealed partial class RequestProcessor
     /// <summary>A write, closeSession or sync of one of our clients goes to the leader; its answer waits for the commit.</summary>
     private void LearnerForward(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body)
     {
+        // FollowerRequestProcessor.processRequest → checkUpgradeSession: an ephemeral of a local session first
+        // makes the session global; with upgrading off it still goes, and comes back as this server's refusal.
+        var refusal = ErrorCode.Ok;
+        if (NeedsGlobalSession(channel, header.Type, body))
+        {
+            if (!_settings.LocalSessionsUpgradingEnabled)
+            {
+                refusal = header.Type == OpCode.Multi ? ErrorCode.Ok : ErrorCode.EphemeralOnLocalSession;
+            }
+            else if (!UpgradeOnLearner(channel))
+            {
+                ConnectionClosed(channel);
+                channel.Close("not connected to the leader");
+                return;
+            }
+        }
+
         if (!_leader!.Forward(channel.SessionId, header.Xid, header.Type, body, channel.AuthInfo, channel.TraceParent))
         {
             ConnectionClosed(channel);
@@ -317,7 +349,7 @@ public sealed partial class RequestProcessor
             OpCode.Sync => WaitKind.Sync,
             _ => WaitKind.Write,
         };
-        Wait(channel.SessionId, new LearnerWait(kind, channel, header, kind == WaitKind.Sync ? body.ToArray() : null));
+        Wait(channel.SessionId, new LearnerWait(kind, channel, header, kind == WaitKind.Sync ? body.ToArray() : null, refusal));
     }
 
     /// <summary>A read must follow the session's writes in flight (and see them): it waits behind them.</summary>
@@ -354,11 +386,15 @@ public sealed partial class RequestProcessor
     {
         Write,
         CreateSession,
+        UpgradeSession,
         CloseSession,
         Sync,
         Read,
     }
 
-    /// <summary>A learner's client request waiting for the leader: a forwarded write or sync, or a read behind one.</summary>
-    private readonly record struct LearnerWait(WaitKind Kind, IClientChannel Channel, RequestHeader Header, byte[]? Body);
+    /// <summary>
+    /// A learner's client request waiting for the leader: a forwarded write or sync, or a read behind one.
+    /// <paramref name="Error"/>, when set, is the answer whatever the commit says.
+    /// </summary>
+    private readonly record struct LearnerWait(WaitKind Kind, IClientChannel Channel, RequestHeader Header, byte[]? Body, ErrorCode Error = ErrorCode.Ok);
 }

@@ -10,9 +10,13 @@ public sealed partial class RequestProcessor
     /// <summary>Called by the edge at least once per tick.</summary>
     public void Tick()
     {
+        if (_localSessions is not null)
+        {
+            ExpireLocalSessions();
+        }
+
         if (Role == ProcessorRole.ReadOnly)
         {
-            ExpireReadOnlySessions();
             return;
         }
 

@@ -23,6 +23,7 @@ public sealed partial class RequestProcessor
             case OpCode.CreateSession when prepared.Record is CreateSessionTxn create:
                 // Every member knows every session (ZKDatabase.sessionsWithTimeouts): whoever leads next expires it.
                 Sessions.TrackSession(prepared.Header.ClientId, create.TimeOut, Now.ElapsedMs);
+                GlobalSessionCommitted(prepared.Header.ClientId);
                 break;
         }
 
@@ -42,6 +43,13 @@ public sealed partial class RequestProcessor
         {
             LearnerForward(channel, header, body);
             return;
+        }
+
+        // LeaderRequestProcessor → checkUpgradeSession. With upgrading off the session stays local, and the
+        // preparer answers its ephemeral create EPHEMERALONLOCALSESSION.
+        if (_settings.LocalSessionsUpgradingEnabled && NeedsGlobalSession(channel, header.Type, body))
+        {
+            UpgradeOnLeader(channel);
         }
 
         var prepared = _preparer.Prepare(channel.SessionId, header.Xid, header.Type, body, channel.AuthInfo, Now.WallMs);
@@ -82,6 +90,12 @@ public sealed partial class RequestProcessor
 
     private void ProcessCloseSession(IClientChannel channel, in RequestHeader header)
     {
+        if (IsLocalSession(channel.SessionId))
+        {
+            ProcessLocalCloseSession(channel, header);
+            return;
+        }
+
         if (WritesRefusedBecause is not null)
         {
             Send(channel, Reply(header.Xid, ErrorCode.NotReadOnly));

@@ -21,6 +21,13 @@ public sealed record ServerSettings
     /// <summary>At most this many containers are removed per minute (<c>znode.container.maxPerMinute</c>).</summary>
     public int ContainerMaxPerMinute { get; init; } = 10000;
 
+    /// <summary><c>localSessionsEnabled</c>: an ensemble member's new sessions stay on it, without a transaction.</summary>
+    public bool LocalSessionsEnabled { get; init; }
+
+    /// <summary><c>localSessionsUpgradingEnabled</c>: a local session that creates an ephemeral becomes global;
+    /// without it that create fails with EPHEMERALONLOCALSESSION.</summary>
+    public bool LocalSessionsUpgradingEnabled { get; init; }
+
     /// <summary><c>jute.maxbuffer</c>.</summary>
     public int MaxBuffer { get; init; } = Protocol.Framing.DefaultMaxBuffer;
 }

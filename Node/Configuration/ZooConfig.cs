@@ -77,8 +77,10 @@ public sealed record ZooConfig
         init => maxSessionTimeout = value;
     }
 
+    /// <summary><c>localSessionsEnabled</c> (default false): new sessions stay on the member that made them.</summary>
     public bool LocalSessionsEnabled { get; init; }
 
+    /// <summary><c>localSessionsUpgradingEnabled</c> (default false, as QuorumPeerConfig): an ephemeral upgrades a local session.</summary>
     public bool LocalSessionsUpgradingEnabled { get; init; }
 
     /// <summary>Only 3 (fast leader election over TCP) exists since ZooKeeper 3.6.</summary>

@@ -21,6 +21,10 @@ internal static class ServerSettingsFactory
         ExtendedTypesEnabled = config.ExtendedTypesEnabled,
         ContainerCheckIntervalMs = config.ZnodeContainerCheckIntervalMs,
         ContainerMaxPerMinute = config.ZnodeContainerMaxPerMinute,
+
+        // Only an ensemble member has local sessions (QuorumZooKeeperServer); a standalone server ignores the keys.
+        LocalSessionsEnabled = config.Servers.Count > 0 && config.LocalSessionsEnabled,
+        LocalSessionsUpgradingEnabled = config.LocalSessionsUpgradingEnabled,
     };
 
     /// <summary>The per-connection limits: <c>jute.maxbuffer</c> and <c>globalOutstandingLimit</c>.</summary>

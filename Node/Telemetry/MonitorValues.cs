@@ -50,7 +50,7 @@ internal static class MonitorValues
         }
 
         values.Add(MonitorValue.Gauge("approximate_data_size", figures.ApproximateDataSize));
-        values.Add(MonitorValue.Gauge("local_sessions", processor.ReadOnlySessionCount)); // only a read-only server has local sessions
+        values.Add(MonitorValue.Gauge("local_sessions", processor.LocalSessionCount));
         values.Add(MonitorValue.Gauge("uptime", context.Clock.ElapsedMs(context.Clock.Timestamp()) - context.StartedElapsedMs));
 
         // ServerMetrics counters: Prometheus exports them as counters, mntr prints them like the rest.

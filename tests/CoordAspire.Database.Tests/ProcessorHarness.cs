@@ -85,6 +85,22 @@ internal sealed class ProcessorHarness
         return Decode(reply.Body, StatResponse.Read).Stat;
     }
 
+    /// <summary>A request record's bytes, as they follow the request header.</summary>
+    public static byte[] Encode<T>(in T record) where T : IJuteRecord<T>
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        record.Write(new JuteWriter(buffer));
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A multi request's body.</summary>
+    public static byte[] EncodeMulti(params MultiOp[] ops)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        MultiRequest.Write(new JuteWriter(buffer), ops);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public static T Decode<T>(byte[] body, ReadFunc<T> read)
     {
         var reader = new JuteReader(body);

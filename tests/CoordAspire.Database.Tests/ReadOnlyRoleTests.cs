@@ -38,7 +38,7 @@ public class ReadOnlyRoleTests
         Assert.Empty(_server.Logged);
         Assert.Equal(zxid, _server.Processor.Tree.LastProcessedZxid);
         Assert.Null(_server.Processor.Sessions.Get(response.SessionId));
-        Assert.Equal(1, _server.Processor.ReadOnlySessionCount);
+        Assert.Equal(1, _server.Processor.LocalSessionCount);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class ReadOnlyRoleTests
         _server.Advance(10_000);
 
         Assert.Equal("session expired", channel.ClosedReason);
-        Assert.Equal(0, _server.Processor.ReadOnlySessionCount);
+        Assert.Equal(0, _server.Processor.LocalSessionCount);
         Assert.True(_server.Processor.Sessions.IsLive(_global.SessionId));
         Assert.Empty(_server.Logged);
     }
@@ -111,10 +111,10 @@ public class ReadOnlyRoleTests
         Assert.Equal(ErrorCode.Ok, reply.Header.Err);
         Assert.NotNull(closing.ClosedReason);
         Assert.Empty(_server.Logged);
-        Assert.Equal(1, _server.Processor.ReadOnlySessionCount);
+        Assert.Equal(1, _server.Processor.LocalSessionCount);
 
         _server.Processor.StopServing();
-        Assert.Equal(0, _server.Processor.ReadOnlySessionCount);
+        Assert.Equal(0, _server.Processor.LocalSessionCount);
         Assert.Null(_server.Processor.Sessions.Get(staying.SessionId));
         Assert.NotNull(_server.Processor.Sessions.Get(_global.SessionId));
     }

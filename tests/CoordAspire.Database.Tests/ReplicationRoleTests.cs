@@ -1,9 +1,6 @@
-using System.Buffers;
 using CoordAspire.Database.Processing;
 using CoordAspire.Protocol;
-using CoordAspire.Protocol.Jute;
 using CoordAspire.Protocol.Records;
-using CoordAspire.Protocol.Txn;
 
 namespace CoordAspire.Database.Tests;
 
@@ -15,17 +12,16 @@ namespace CoordAspire.Database.Tests;
 /// </summary>
 public class ReplicationRoleTests
 {
-    private readonly ProcessorHarness _leader = new(Settings(1)) { AutoCommit = false };
-    private readonly ProcessorHarness _learner = new(Settings(2)) { AutoCommit = false };
-    private readonly LeaderLink _link;
+    private readonly LeaderAndLearner _ensemble = new();
+    private readonly ProcessorHarness _leader;
+    private readonly ProcessorHarness _learner;
+    private readonly LeaderAndLearner.LeaderLink _link;
 
     public ReplicationRoleTests()
     {
-        _link = new LeaderLink(_leader.Processor);
-        _leader.Processor.StopServing();
-        _leader.Processor.BecomeLeader(0);
-        _learner.Processor.StopServing();
-        _learner.Processor.BecomeLearner(_link);
+        _leader = _ensemble.Leader;
+        _learner = _ensemble.Learner;
+        _link = _ensemble.Link;
     }
 
     [Fact]
@@ -151,71 +147,14 @@ public class ReplicationRoleTests
         Assert.NotNull(refused.ClosedReason);
     }
 
-    private RecordingChannel ConnectedLeaderClient()
-    {
-        var channel = _leader.Connect();
-        var txns = _leader.Processor.TakeTxnsToLog();
-        _leader.Processor.CommitThrough(txns[^1].Header.Zxid);
-        return channel;
-    }
+    private RecordingChannel ConnectedLeaderClient() => _ensemble.ConnectedLeaderClient();
 
     private RecordingChannel ConnectedLearnerClient()
     {
-        var channel = _learner.Connect();
-        Replicate();
+        var channel = _ensemble.ConnectedLearnerClient();
         Assert.NotEqual(0, channel.Connected!.Value.SessionId);
         return channel;
     }
 
-    /// <summary>The quorum's part: the leader's prepared transactions commit, and both members apply them in order.</summary>
-    private void Replicate()
-    {
-        var txns = _leader.Processor.TakeTxnsToLog();
-        if (txns.Count == 0)
-        {
-            return;
-        }
-
-        _leader.Processor.CommitThrough(txns[^1].Header.Zxid);
-        foreach (var txn in txns)
-        {
-            // What a PROPOSAL carries: the serialized header and record, decoded on the learner.
-            var buffer = new ArrayBufferWriter<byte>();
-            TxnCodec.Write(new JuteWriter(buffer), txn.Header, txn.Record);
-            var (header, record) = TxnCodec.Read(buffer.WrittenSpan);
-            _learner.Processor.ApplyCommitted(header, record);
-        }
-    }
-
-    private static ServerSettings Settings(long id) => new()
-    {
-        ServerId = id, TickTime = 2000, MinSessionTimeout = 4000, MaxSessionTimeout = 40000, ExtendedTypesEnabled = true, ContainerCheckIntervalMs = 1000,
-    };
-
-    /// <summary>The learner's link, delivering straight to the real leader processor (the network is the Node's).</summary>
-    private sealed class LeaderLink(RequestProcessor leader) : ILeaderLink
-    {
-        public List<(OpCode Type, int Cxid)> Forwarded { get; } = [];
-
-        public List<(long SessionId, int Timeout)> Revalidations { get; } = [];
-
-        public bool Forward(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo, string? traceParent)
-        {
-            Forwarded.Add((type, cxid));
-            if (type != OpCode.Sync)
-            {
-                leader.ProcessForwarded(sessionId, cxid, type, body, authInfo, traceParent);
-            }
-
-            return true;
-        }
-
-        public bool Revalidate(long sessionId, int timeout)
-        {
-            Revalidations.Add((sessionId, timeout));
-            return true;
-        }
-
-        public void TouchSession(long sessionId, int timeout) => leader.SessionsTouched([(sessionId, timeout)]);
-    }
+    private void Replicate() => _ensemble.Replicate();
 }

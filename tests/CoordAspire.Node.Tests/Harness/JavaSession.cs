@@ -50,8 +50,11 @@ public sealed class JavaSession : IAsyncDisposable
         }
     }
 
-    /// <summary><c>new ZooKeeper(connectString, sessionTimeoutMs, watcher, canBeReadOnly)</c>.</summary>
-    public static async Task<JavaSession> StartAsync(string connectString, bool canBeReadOnly, int sessionTimeoutMs = 10_000)
+    /// <summary>
+    /// <c>new ZooKeeper(connectString, sessionTimeoutMs, watcher, canBeReadOnly)</c>, or, with <paramref name="resume"/>
+    /// (a session id and password as <c>session</c> and <c>password</c> print them), the constructor that resumes it.
+    /// </summary>
+    public static async Task<JavaSession> StartAsync(string connectString, bool canBeReadOnly, int sessionTimeoutMs = 10_000, (string SessionId, string Password)? resume = null)
     {
         var zk = ZooKeeperAvailability.Require();
         var classes = await Program.CompileAsync();
@@ -67,6 +70,12 @@ public sealed class JavaSession : IAsyncDisposable
             "-cp", zk.ClassPath(classes), "ReadOnlySession", connectString, canBeReadOnly ? "true" : "false", sessionTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             psi.ArgumentList.Add(argument);
+        }
+
+        if (resume is var (sessionId, password))
+        {
+            psi.ArgumentList.Add(sessionId);
+            psi.ArgumentList.Add(password);
         }
 
         return new JavaSession(Process.Start(psi) ?? throw new InvalidOperationException("could not start java"));

@@ -9,13 +9,16 @@ import org.apache.zookeeper.ZooKeeper;
 
 /**
  * One session of Apache ZooKeeper's Java client, driven line by line from stdin so that a test can break the
- * ensemble between commands: ReadOnlySession connectString canBeReadOnly sessionTimeoutMs.
+ * ensemble between commands: ReadOnlySession connectString canBeReadOnly sessionTimeoutMs [sessionIdHex passwordHex]
+ * (the last two resume an existing session: new ZooKeeper(cs, timeout, watcher, sessionId, passwd, canBeReadOnly)).
  *
  * Every connection state the watcher hears is printed as "EVENT state" (SyncConnected, ConnectedReadOnly,
  * Disconnected, Expired...). Each command is answered by exactly one line starting with "R ":
  *   wait STATE MS          R OK STATE | R TIMEOUT lastState   (waits until the last event is STATE)
  *   state                  R CONNECTEDREADONLY | R CONNECTED | R CONNECTING ...   (ZooKeeper.getState())
  *   session                R 0x...                            (the session id)
+ *   password               R hex                              (the session password)
+ *   exists PATH            R EXISTS owner=0x... | R NONE | R ERR CODE
  *   get PATH               R DATA text | R ERR CODE
  *   create PATH TEXT       R CREATED path | R ERR CODE        (persistent, open ACL)
  *   ephemeral PATH TEXT    R CREATED path | R ERR CODE        (ephemeral: a local session becomes global)
@@ -36,6 +39,14 @@ public final class ReadOnlySession {
         }
     }
 
+    private static byte[] hex(String text) {
+        byte[] bytes = new byte[text.length() / 2];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) Integer.parseInt(text.substring(2 * i, 2 * i + 2), 16);
+        }
+        return bytes;
+    }
+
     public static void main(String[] args) throws Exception {
         String connectString = args[0];
         boolean canBeReadOnly = Boolean.parseBoolean(args[1]);
@@ -49,7 +60,9 @@ public final class ReadOnlySession {
                 print("EVENT " + event.getState().name());
             }
         };
-        ZooKeeper zk = new ZooKeeper(connectString, timeout, watcher, canBeReadOnly);
+        ZooKeeper zk = args.length > 4
+            ? new ZooKeeper(connectString, timeout, watcher, Long.parseUnsignedLong(args[3].substring(2), 16), hex(args[4]), canBeReadOnly)
+            : new ZooKeeper(connectString, timeout, watcher, canBeReadOnly);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -75,6 +88,19 @@ public final class ReadOnlySession {
                     case "session":
                         print("R 0x" + Long.toHexString(zk.getSessionId()));
                         break;
+                    case "password": {
+                        StringBuilder text = new StringBuilder();
+                        for (byte b : zk.getSessionPasswd()) {
+                            text.append(String.format("%02x", b));
+                        }
+                        print("R " + text);
+                        break;
+                    }
+                    case "exists": {
+                        org.apache.zookeeper.data.Stat stat = zk.exists(w[1], false);
+                        print(stat == null ? "R NONE" : "R EXISTS owner=0x" + Long.toHexString(stat.getEphemeralOwner()));
+                        break;
+                    }
                     case "get":
                         print("R DATA " + new String(zk.getData(w[1], false, null), StandardCharsets.UTF_8));
                         break;
