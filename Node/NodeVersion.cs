@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace CoordAspire.Node;
 
 /// <summary>
@@ -13,25 +11,12 @@ internal static class NodeVersion
     /// <summary>The Apache ZooKeeper release whose client protocol and four letter words we implement.</summary>
     public const string ZooKeeperCompatibility = "3.8.0";
 
-    /// <summary>Our own version, from the assembly's informational version (without a source-link commit suffix).</summary>
-    public static readonly string Version = ReadVersion();
+    /// <summary>Our own version (every project of the product carries the same one).</summary>
+    public static readonly string Version = Server.ServerVersion.Version;
 
     /// <summary><c>Version.getFullVersion()</c>'s shape: <c>3.8.0-CoordAspire-1.0.0, built on 2025-01-31 12:00 UTC</c>.</summary>
     public static readonly string FullVersion =
         $"{ZooKeeperCompatibility}-CoordAspire-{Version}, built on {BuildTime():yyyy-MM-dd HH:mm} UTC";
-
-    private static string ReadVersion()
-    {
-        var assembly = typeof(NodeVersion).Assembly;
-        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        if (!string.IsNullOrEmpty(informational))
-        {
-            int plus = informational.IndexOf('+', StringComparison.Ordinal);
-            return plus > 0 ? informational[..plus] : informational;
-        }
-
-        return assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-    }
 
     private static DateTime BuildTime()
     {

@@ -2,6 +2,8 @@ using CoordAspire.Database.Processing;
 using CoordAspire.Node.Configuration;
 using CoordAspire.Node.Network;
 using CoordAspire.Node.Processing;
+using CoordAspire.Server;
+using CoordAspire.Server.Replication;
 
 namespace CoordAspire.Node.Commands;
 
@@ -14,11 +16,11 @@ internal sealed record FourLetterWordContext(
     ServerClock Clock,
     long StartedElapsedMs,
     Func<System.Net.IPEndPoint> LocalEndPoint,
-    Func<Hosting.NodeMode> Mode,
+    Func<NodeMode> Mode,
     Func<bool> IsServing,
     Func<bool> IsReadOnly,
-    Func<Replication.EnsembleMember?> Ensemble)
+    Func<CoordAspire.Server.Replication.EnsembleMember?> Ensemble)
 {
     /// <summary>What <c>ServerStats.getServerState</c> says: standalone, leader, follower, observer.</summary>
-    public string ServerState => Hosting.NodeModeNames.ToZooKeeperName(Mode());
+    public string ServerState => NodeModeNames.ToZooKeeperName(Mode());
 }

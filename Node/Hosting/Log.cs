@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using CoordAspire.Server.Replication;
 
 namespace CoordAspire.Node.Hosting;
 

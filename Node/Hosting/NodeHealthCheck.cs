@@ -1,3 +1,4 @@
+using CoordAspire.Server;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CoordAspire.Node.Hosting;

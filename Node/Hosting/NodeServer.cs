@@ -5,6 +5,8 @@ using CoordAspire.Node.Commands;
 using CoordAspire.Node.Network;
 using CoordAspire.Node.Processing;
 using Microsoft.Extensions.Logging;
+using CoordAspire.Server;
+using CoordAspire.Server.Replication;
 
 namespace CoordAspire.Node.Hosting;
 
@@ -25,7 +27,7 @@ internal sealed class NodeServer : IAsyncDisposable
     private readonly CancellationTokenSource _purgeStop = new();
     private Task _purge = Task.CompletedTask;
     private int _state;
-    private Replication.EnsembleMember? _ensemble;
+    private CoordAspire.Server.Replication.EnsembleMember? _ensemble;
     private Replication.QuorumPeerNetwork? _quorum;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;

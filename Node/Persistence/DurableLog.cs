@@ -13,7 +13,7 @@ namespace CoordAspire.Node.Persistence;
 /// of the snapshot's own writes it), and old files purged. Used only from the loop thread, except where a method
 /// says otherwise.
 /// </summary>
-internal sealed partial class DurableLog : IDisposable
+internal sealed partial class DurableLog : Server.Host.IReplicatedLog, IDisposable
 {
     private readonly DataDirectory _dataDirectory;
     private readonly SnapshotPolicy _snapshotPolicy;

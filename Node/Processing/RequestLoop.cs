@@ -5,6 +5,7 @@ using CoordAspire.Database.Processing;
 using CoordAspire.Node.Telemetry;
 using CoordAspire.Protocol.Jute;
 using Microsoft.Extensions.Logging;
+using CoordAspire.Server.Host;
 
 namespace CoordAspire.Node.Processing;
 
@@ -21,7 +22,7 @@ namespace CoordAspire.Node.Processing;
 /// (<see cref="MaxBatch"/>, ZooKeeper's <c>zookeeper.maxBatchSize</c>) lets a busy loop wake each sender once per
 /// batch rather than once per reply, without delaying anyone when the loop is idle.
 /// </remarks>
-internal sealed partial class RequestLoop : IAsyncDisposable
+internal sealed partial class RequestLoop : Server.Host.IWorkQueue, IAsyncDisposable
 {
     /// <summary>Items processed before the loop stops to flush (ZooKeeper's <c>zookeeper.maxBatchSize</c> default).</summary>
     public const int MaxBatch = 1000;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using CoordAspire.Database.Processing;
 using CoordAspire.Protocol.Records;
+using CoordAspire.Server.Host;
 
 namespace CoordAspire.Node.Processing;
 
@@ -68,13 +69,6 @@ internal readonly struct WorkItem
     public static WorkItem Ask(ILoopQuery query) => new(WorkKind.Query, null, default, null, 0, 0, query);
 
     public static WorkItem Do(ILoopWork work) => new(WorkKind.Work, null, default, null, 0, 0, null, work);
-}
-
-/// <summary>Something other than a client request that must happen on the loop (a message from a peer, a tick of
-/// the consensus core): it runs between two work items, with the processor's clock set.</summary>
-internal interface ILoopWork
-{
-    void Run();
 }
 
 /// <summary>Something that reads the processor's state on the loop (a four letter word, a test's probe).</summary>

@@ -4,6 +4,7 @@ using CoordAspire.Node.Persistence;
 using CoordAspire.Node.Processing;
 using CoordAspire.Zab;
 using Microsoft.Extensions.Logging;
+using CoordAspire.Server.Replication;
 
 namespace CoordAspire.Node.Replication;
 
@@ -62,15 +63,14 @@ internal static class EnsembleSetup
             processor,
             loop,
             durable,
-            network.Send,
-            network.Send,
+            network,
             () => SnapshotBody(processor),
             closeClientConnections,
-            network.ElectionEnded,
             CoreTickMs,
             config.ReadOnlyModeEnabled ? ReadOnlyModeTimer.For(config.TickTime, time) : null,
             loggerFactory.CreateLogger<EnsembleMember>());
         network.Attach(member);
+        Telemetry.ZabGauges.Register();
         return member;
     }
 

@@ -2,6 +2,7 @@ using CoordAspire.Node.Configuration;
 using CoordAspire.Node.Quorum;
 using CoordAspire.Zab;
 using Microsoft.Extensions.Logging;
+using CoordAspire.Server.Replication;
 
 namespace CoordAspire.Node.Replication;
 
@@ -10,7 +11,7 @@ namespace CoordAspire.Node.Replication;
 /// (the leader's learners, or a learner's connection to its leader), and a timer that ticks the core every
 /// <see cref="EnsembleSetup.CoreTickMs"/>. Everything that arrives is posted to the member's loop.
 /// </summary>
-internal sealed class QuorumPeerNetwork : IAsyncDisposable
+internal sealed class QuorumPeerNetwork : Server.Host.IPeerTransport, IAsyncDisposable
 {
     private readonly ElectionChannel _election;
     private readonly QuorumChannel _quorum;

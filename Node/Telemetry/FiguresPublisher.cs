@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CoordAspire.Node.Processing;
+using CoordAspire.Server.Host;
 
 namespace CoordAspire.Node.Telemetry;
 

@@ -1,5 +1,6 @@
 using CoordAspire.Database.Processing;
 using CoordAspire.Node.Commands;
+using CoordAspire.Server.Replication;
 
 namespace CoordAspire.Node.Telemetry;
 
@@ -70,7 +71,7 @@ internal static class MonitorValues
     /// leader's gauges, which ZooKeeper registers with <c>gaugeWithLeader</c> (null, so not printed, elsewhere);
     /// <c>synced_observers</c> is registered by followers too (observers that sync from a follower: none here).
     /// </summary>
-    private static void AddQuorumValues(List<MonitorValue> values, FourLetterWordContext context, EnsembleFigures ensemble, Replication.ZabTracing proposals)
+    private static void AddQuorumValues(List<MonitorValue> values, FourLetterWordContext context, EnsembleFigures ensemble, CoordAspire.Server.Replication.ZabTracing proposals)
     {
         values.Add(MonitorValue.Gauge("quorum_size", context.Config.VotingMembers.Count()));
         if (!ensemble.IsLeading)

@@ -2,6 +2,7 @@ using CoordAspire.Database.Processing;
 using CoordAspire.Node.Network;
 using CoordAspire.Node.Replication;
 using CoordAspire.Zab;
+using CoordAspire.Server.Replication;
 
 namespace CoordAspire.Node.Telemetry;
 

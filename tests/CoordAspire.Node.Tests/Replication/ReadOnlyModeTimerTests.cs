@@ -1,4 +1,5 @@
 using CoordAspire.Node.Replication;
+using CoordAspire.Server.Replication;
 
 namespace CoordAspire.Node.Tests.Replication;
 

@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Replication;
+namespace CoordAspire.Server.Replication;
 
 /// <summary>
 /// The grace period before a member that looks for a leader starts its read-only server (QuorumPeer.run: the
@@ -6,7 +6,7 @@ namespace CoordAspire.Node.Replication;
 /// whose election simply takes a moment never turns clients away as read-only; one that cannot find a quorum
 /// for that long is taken to be partitioned from it.
 /// </summary>
-internal sealed class ReadOnlyModeTimer(TimeSpan gracePeriod, TimeProvider time)
+public sealed class ReadOnlyModeTimer(TimeSpan gracePeriod, TimeProvider time)
 {
     /// <summary>Apache's lower bound on the grace period.</summary>
     public static readonly TimeSpan MinimumGracePeriod = TimeSpan.FromSeconds(2);

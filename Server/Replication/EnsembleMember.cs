@@ -1,16 +1,14 @@
 using System.Diagnostics;
 using CoordAspire.Database;
 using CoordAspire.Database.Processing;
-using CoordAspire.Node.Hosting;
-using CoordAspire.Node.Persistence;
-using CoordAspire.Node.Processing;
 using CoordAspire.Protocol;
 using CoordAspire.Protocol.Records;
 using CoordAspire.Protocol.Txn;
+using CoordAspire.Server.Host;
 using CoordAspire.Zab;
 using Microsoft.Extensions.Logging;
 
-namespace CoordAspire.Node.Replication;
+namespace CoordAspire.Server.Replication;
 
 /// <summary>
 /// The host of one <see cref="ZabPeer"/> (QuorumPeer's role loop, with the I/O the core leaves out): it feeds the
@@ -21,19 +19,19 @@ namespace CoordAspire.Node.Replication;
 /// </summary>
 /// <remarks>
 /// Everything here runs on the request loop's thread, like the <see cref="RequestProcessor"/> it drives, so the
-/// tree, the sessions and the core change in one order; the transports and the tick timer only post work.
+/// tree, the sessions and the core change in one order; the transports and the tick timer only post work. It sees
+/// its disk, its peers and its loop only through <see cref="IReplicatedLog"/>, <see cref="IPeerTransport"/> and
+/// <see cref="IWorkQueue"/>, so the same host runs over files and sockets in the Node and over simulated ones.
 /// </remarks>
-internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILeadershipCheck, IDisposable
+public sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILeadershipCheck, IDisposable
 {
     private readonly ZabPeer _peer;
     private readonly RequestProcessor _processor;
-    private readonly RequestLoop _loop;
-    private readonly DurableLog _durable;
-    private readonly Action<Notification> _sendNotification;
-    private readonly Action<QuorumMessage> _sendQuorum;
+    private readonly IWorkQueue _loop;
+    private readonly IReplicatedLog _durable;
+    private readonly IPeerTransport _peers;
     private readonly Func<(long Zxid, ReadOnlyMemory<byte> Body)> _serializeSnapshot;
     private readonly Action<string> _closeClientConnections;
-    private readonly Action _electionEnded;
     private readonly ZabTracing _tracing;
     private readonly ILogger _logger;
     private readonly Protocol.Buffers.PooledBufferWriter _txnBuffer = new();
@@ -49,13 +47,11 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
     public EnsembleMember(
         ZabPeer peer,
         RequestProcessor processor,
-        RequestLoop loop,
-        DurableLog durable,
-        Action<Notification> sendNotification,
-        Action<QuorumMessage> sendQuorum,
+        IWorkQueue loop,
+        IReplicatedLog durable,
+        IPeerTransport peers,
         Func<(long Zxid, ReadOnlyMemory<byte> Body)> serializeSnapshot,
         Action<string> closeClientConnections,
-        Action electionEnded,
         int coreTickMs,
         ReadOnlyModeTimer? readOnlyTimer,
         ILogger logger)
@@ -64,11 +60,9 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
         _processor = processor;
         _loop = loop;
         _durable = durable;
-        _sendNotification = sendNotification;
-        _sendQuorum = sendQuorum;
+        _peers = peers;
         _serializeSnapshot = serializeSnapshot;
         _closeClientConnections = closeClientConnections;
-        _electionEnded = electionEnded;
         _logger = logger;
         _tracing = new ZabTracing(peer.Id, coreTickMs, logger);
         _tick = new TickWork(this);
@@ -227,17 +221,17 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
             switch (message)
             {
                 case Notification notification:
-                    _sendNotification(notification);
+                    _peers.Send(notification);
                     break;
                 case Snap snap:
                 {
                     var (zxid, body) = _serializeSnapshot();
-                    _sendQuorum(snap with { Zxid = zxid, Snapshot = body });
+                    _peers.Send(snap with { Zxid = zxid, Snapshot = body });
                     break;
                 }
 
                 case QuorumMessage quorum:
-                    _sendQuorum(quorum);
+                    _peers.Send(quorum);
                     break;
             }
         }
@@ -332,7 +326,7 @@ internal sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILe
         bool serving = role.Phase == ZabPhase.Broadcast;
         if (role.State != ServerState.Looking && role.Phase == ZabPhase.Discovery)
         {
-            _electionEnded();
+            _peers.ElectionEnded();
         }
 
         if (role.State == ServerState.Looking)

@@ -5,7 +5,7 @@ using CoordAspire.Protocol;
 using CoordAspire.Zab;
 using Microsoft.Extensions.Logging;
 
-namespace CoordAspire.Node.Replication;
+namespace CoordAspire.Server.Replication;
 
 /// <summary>
 /// Turns the consensus core's telemetry into OpenTelemetry spans (ActivitySource "CoordAspire.Zab") and metrics
@@ -14,11 +14,11 @@ namespace CoordAspire.Node.Replication;
 /// on each follower a <c>proposal log+ack</c> span in the same trace, whose context travels in the quorum packet.
 /// Used on the request loop's thread only. Costs nothing while no one listens.
 /// </summary>
-internal sealed partial class ZabTracing(long serverId, int coreTickMs, ILogger logger)
+public sealed partial class ZabTracing(long serverId, int coreTickMs, ILogger logger)
 {
     public const string Name = "CoordAspire.Zab";
 
-    public static readonly ActivitySource Source = new(Name, NodeVersion.Version);
+    public static readonly ActivitySource Source = new(Name, ServerVersion.Version);
 
     private readonly Dictionary<long, (Activity? Span, long Started)> _proposals = [];
     private readonly SortedDictionary<long, Activity> _followerSpans = [];

@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Hosting;
+namespace CoordAspire.Server;
 
 /// <summary>
 /// What a server is doing, in the words <c>srvr</c> and <c>zkServer.sh status</c> use (<c>ServerStats.getServerState</c>).
