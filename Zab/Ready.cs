@@ -71,7 +71,7 @@ public abstract record ZabEvent;
 /// its client connections as ZooKeeper does.</summary>
 public sealed record RoleChanged(ServerState State, ZabPhase Phase, long? LeaderId, long Epoch) : ZabEvent;
 
-/// <summary>The leader got a forwarded write: prepare it (request → txn, using <see cref="ZabPeer.NextZxid"/>)
+/// <summary>The leader got a forwarded write: prepare it (request → txn, numbered by <see cref="ZabPeer.AssignZxid"/>)
 /// and <see cref="ZabPeer.TryPropose"/> it.</summary>
 public sealed record RequestReceived(long LearnerId, Request Request) : ZabEvent;
 

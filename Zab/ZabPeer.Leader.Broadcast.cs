@@ -11,6 +11,9 @@ public sealed partial class ZabPeer
     private readonly SortedDictionary<long, PendingProposal> _outstanding = [];
     private readonly Dictionary<long, List<(long Sid, long Round)>> _pendingSyncs = [];
     private long _lastProposed;
+
+    /// <summary>The last zxid <see cref="AssignZxid"/> handed out; at least <see cref="_lastProposed"/> while leading.</summary>
+    private long _lastAssigned;
     private long _nextPing;
 
     private sealed class PendingProposal(Txn txn, long createdTick)
@@ -23,13 +26,22 @@ public sealed partial class ZabPeer
     }
 
     /// <summary>
-    /// Leader.propose: orders one prepared transaction. False when this peer is not a broadcasting leader (the
-    /// host answers the client as ZooKeeper would, e.g. ConnectionLoss). The returned zxid is
-    /// <see cref="NextZxid"/> as it was before the call.
+    /// Leader: the zxid of the next transaction the host prepares (the leader's hzxid, which PrepRequestProcessor
+    /// takes for each request). The core is the one owner of zxids: it hands them out in order, and
+    /// <see cref="TryPropose(long, ReadOnlyMemory{byte}, ReadOnlyMemory{byte})"/> takes them back in that order. A
+    /// number handed out while this peer is not a broadcasting leader is never proposed: the host drops what it
+    /// prepared when it learns the role ended, and the next leadership numbers from its own epoch.
     /// </summary>
-    public bool TryPropose(ReadOnlyMemory<byte> txnData, ReadOnlyMemory<byte> traceContext, out long zxid)
+    public long AssignZxid() => ++_lastAssigned;
+
+    /// <summary>
+    /// Leader.propose: orders one prepared transaction, numbered <paramref name="zxid"/> by <see cref="AssignZxid"/>.
+    /// False when this peer is not a broadcasting leader (the host answers the client as ZooKeeper would, e.g.
+    /// ConnectionLoss). Throws if <paramref name="zxid"/> is not the next one: a host that proposes out of the order
+    /// it was given numbers in is broken, and a log with a gap must never be written.
+    /// </summary>
+    public bool TryPropose(long zxid, ReadOnlyMemory<byte> txnData, ReadOnlyMemory<byte> traceContext)
     {
-        zxid = 0;
         if (State != ServerState.Leading || Phase != ZabPhase.Broadcast)
         {
             return false;
@@ -42,7 +54,12 @@ public sealed partial class ZabPeer
             return false;
         }
 
-        zxid = ++_lastProposed;
+        if (zxid != _lastProposed + 1)
+        {
+            throw new InvalidOperationException($"Proposal 0x{zxid:x} out of order: the next zxid is 0x{_lastProposed + 1:x}.");
+        }
+
+        _lastProposed = zxid;
         var txn = new Txn(zxid, txnData, traceContext);
         LogAppend(txn);
         _outstanding[zxid] = new PendingProposal(txn, _now);
@@ -56,6 +73,25 @@ public sealed partial class ZabPeer
             }
         }
 
+        return true;
+    }
+
+    /// <summary>Numbers and proposes one transaction whose bytes do not carry its zxid (tests of the core).</summary>
+    public bool TryPropose(ReadOnlyMemory<byte> txnData, ReadOnlyMemory<byte> traceContext, out long zxid)
+    {
+        zxid = 0;
+        if (State != ServerState.Leading || Phase != ZabPhase.Broadcast)
+        {
+            return false;
+        }
+
+        long assigned = AssignZxid();
+        if (!TryPropose(assigned, txnData, traceContext))
+        {
+            return false;
+        }
+
+        zxid = assigned;
         return true;
     }
 

@@ -111,6 +111,7 @@ public sealed partial class ZabPeer
         // A quorum has the history on disk under the new epoch: all of it is committed (Zab, phase 2).
         _committedZxid = _history.LastZxid;
         _lastProposed = NewLeaderZxid;
+        _lastAssigned = NewLeaderZxid;
         _currentVote = _currentVote with { PeerEpoch = _proposedEpoch }; // QuorumPeer.updateElectionVote
         SetPhase(ZabPhase.Broadcast);
         _nextPing = _now;

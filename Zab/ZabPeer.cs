@@ -101,9 +101,6 @@ public sealed partial class ZabPeer
     /// <summary>Everything up to here has been handed to the host in <see cref="Ready.Committed"/>.</summary>
     public long LastAppliedZxid => _lastApplied;
 
-    /// <summary>The zxid the next <see cref="TryPropose"/> will get (for the request → txn step, whose header
-    /// carries it).</summary>
-    public long NextZxid => _lastProposed + 1;
 
     /// <summary>The vote this peer reports (its proposal while LOOKING, the election's outcome otherwise).</summary>
     public Vote CurrentVote => State == ServerState.Looking ? ProposalVote : _currentVote;

@@ -30,13 +30,13 @@ internal sealed class RequestPreparer
     private readonly List<ChangeRecord> _outstandingChanges = [];
     private readonly Dictionary<string, ChangeRecord> _outstandingByPath = new(StringComparer.Ordinal);
 
-    public RequestPreparer(DataTree tree, SessionTracker sessions, AclChecker acl, ServerSettings settings)
+    public RequestPreparer(DataTree tree, SessionTracker sessions, AclChecker acl, ServerSettings settings, IZxidSource zxids)
     {
         _tree = tree;
         _sessions = sessions;
         _acl = acl;
         _settings = settings;
-        LastZxid = tree.LastProcessedZxid;
+        Zxids = zxids;
     }
 
     /// <summary>The leader's own local sessions (LeaderSessionTracker's local tracker), when it has them.</summary>
@@ -52,17 +52,16 @@ internal sealed class RequestPreparer
     public bool MayBeOtherServersLocalSession(long sessionId) =>
         OtherServersHaveLocalSessions && sessionId >> 56 != _settings.ServerId;
 
-    /// <summary>The highest zxid handed out (<c>hzxid</c>).</summary>
-    public long LastZxid { get; set; }
+    /// <summary>Who numbers the transactions: the consensus core when leading, the server's own counter standalone.</summary>
+    public IZxidSource Zxids { get; set; }
 
     public int OutstandingChangeCount => _outstandingChanges.Count;
 
-    /// <summary>Drops every pending change after a failed log write: the tree at <paramref name="lastZxid"/> is the truth again.</summary>
-    public void Reset(long lastZxid)
+    /// <summary>Drops every pending change (a failed log write, a role change): the tree is the truth again.</summary>
+    public void Reset()
     {
         _outstandingChanges.Clear();
         _outstandingByPath.Clear();
-        LastZxid = lastZxid;
     }
 
     /// <summary>Forgets the change records that transactions up to <paramref name="zxid"/> have made real in the tree.</summary>
@@ -86,7 +85,7 @@ internal sealed class RequestPreparer
     /// <summary>Prepares a write or session request. Reads never come here.</summary>
     public PreparedTxn Prepare(long sessionId, int cxid, OpCode type, ReadOnlySpan<byte> body, IReadOnlyList<Id> authInfo, long wallTime)
     {
-        long zxid = ++LastZxid;
+        long zxid = Zxids.NextZxid();
         var header = new TxnHeader(sessionId, cxid, zxid, wallTime, type);
         try
         {
@@ -113,14 +112,14 @@ internal sealed class RequestPreparer
     /// <summary>A request refused before it is looked at (a session the leader no longer knows): an error transaction.</summary>
     public PreparedTxn PrepareError(long sessionId, int cxid, OpCode type, ErrorCode error, long wallTime)
     {
-        long zxid = ++LastZxid;
+        long zxid = Zxids.NextZxid();
         return new PreparedTxn(new TxnHeader(sessionId, cxid, zxid, wallTime, OpCode.Error), new ErrorTxn(error), error);
     }
 
     /// <summary>A createSession transaction for a session the tracker has just allocated.</summary>
     public PreparedTxn PrepareCreateSession(long sessionId, int timeout, long wallTime)
     {
-        long zxid = ++LastZxid;
+        long zxid = Zxids.NextZxid();
         return new PreparedTxn(new TxnHeader(sessionId, 0, zxid, wallTime, OpCode.CreateSession), new CreateSessionTxn(timeout), ErrorCode.Ok);
     }
 
@@ -130,7 +129,7 @@ internal sealed class RequestPreparer
     /// </summary>
     public PreparedTxn PrepareCloseSession(long sessionId, int cxid, long wallTime)
     {
-        long zxid = ++LastZxid;
+        long zxid = Zxids.NextZxid();
         var ephemerals = new HashSet<string>(_tree.GetEphemerals(sessionId), StringComparer.Ordinal);
         foreach (var change in _outstandingChanges)
         {
@@ -158,7 +157,7 @@ internal sealed class RequestPreparer
     /// <summary>A deleteContainer (or a TTL node's delete) issued by the server itself, with no session.</summary>
     public PreparedTxn PrepareServerDelete(OpCode type, string path, long wallTime)
     {
-        long zxid = ++LastZxid;
+        long zxid = Zxids.NextZxid();
         var header = new TxnHeader(0, 0, zxid, wallTime, type);
         try
         {

@@ -18,7 +18,15 @@ public sealed partial class RequestProcessor
     /// The tree and sessions were loaded from disk: zxids continue from the last one restored, and the sessions
     /// restored expire unless their clients come back in time.
     /// </summary>
-    public void Restored() => _preparer.Reset(Tree.LastProcessedZxid);
+    public void Restored() => ResetStandalonePreparation();
+
+    /// <summary>Nothing is pending: a standalone server's next zxid follows the tree's last one.</summary>
+    private void ResetStandalonePreparation()
+    {
+        _preparer.Reset();
+        _standaloneZxids.Reset(Tree.LastProcessedZxid);
+        _preparer.Zxids = _standaloneZxids;
+    }
 
     /// <summary>Transactions prepared and not yet committed.</summary>
     public int PendingCount => _pending.Count;
@@ -81,7 +89,7 @@ public sealed partial class RequestProcessor
 
         _pendingWritesBySession.Clear();
         _toLog.Clear();
-        _preparer.Reset(Tree.LastProcessedZxid);
+        ResetStandalonePreparation();
     }
 
     private void Enqueue(in PreparedTxn txn, TxnPurpose purpose, IClientChannel? channel, in RequestHeader header)

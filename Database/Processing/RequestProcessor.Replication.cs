@@ -78,20 +78,22 @@ public sealed partial class RequestProcessor
         _revalidating.Clear();
         _channelsBySession.Clear();
         StartLocalSessions(enabled: false);
-        _preparer.Reset(Tree.LastProcessedZxid);
+        ResetStandalonePreparation();
     }
 
     /// <summary>
-    /// Starts leading at the new epoch (zxids continue from <paramref name="epochZxid"/>, the epoch's zero). Every
-    /// known session gets a full timeout from now: the leader takes over expiry (Leader.lead → startSessionTracker).
+    /// Starts leading. Transactions are numbered by <paramref name="zxids"/>, the consensus core that orders them.
+    /// Every known session gets a full timeout from now: the leader takes over expiry (Leader.lead →
+    /// startSessionTracker).
     /// </summary>
-    public void BecomeLeader(long epochZxid, ILeadershipCheck? leadership = null)
+    public void BecomeLeader(IZxidSource zxids, ILeadershipCheck? leadership = null)
     {
         Role = ProcessorRole.Leader;
         _leadership = leadership;
         _confirmedRound = 0;
         _committedThrough = Tree.LastProcessedZxid;
-        _preparer.Reset(epochZxid);
+        _preparer.Reset();
+        _preparer.Zxids = zxids;
         StartLocalSessions(_settings.LocalSessionsEnabled);
         foreach (var session in Sessions.All.ToArray())
         {

@@ -24,6 +24,7 @@ public sealed partial class RequestProcessor
     private readonly ServerSettings _settings;
     private readonly ILogger _logger;
     private readonly RequestPreparer _preparer;
+    private readonly StandaloneZxids _standaloneZxids = new(0);
     private readonly Dictionary<long, IClientChannel> _channelsBySession = [];
     private long _nextContainerCheck;
 
@@ -40,7 +41,7 @@ public sealed partial class RequestProcessor
         Func<Watches.IWatcher, IReadOnlyList<Acl>, bool> mayRead = (watcher, acl) => watcher is not IClientChannel channel || Acl.IsAllowed(acl, Perms.Read, channel.AuthInfo);
         Tree.DataWatches.DeliveryFilter = mayRead;
         Tree.ChildWatches.DeliveryFilter = mayRead;
-        _preparer = new RequestPreparer(Tree, Sessions, Acl, settings);
+        _preparer = new RequestPreparer(Tree, Sessions, Acl, settings, _standaloneZxids);
         _nextContainerCheck = now.ElapsedMs + settings.ContainerCheckIntervalMs;
     }
 

@@ -23,7 +23,7 @@ namespace CoordAspire.Server.Replication;
 /// its disk, its peers and its loop only through <see cref="IReplicatedLog"/>, <see cref="IPeerTransport"/> and
 /// <see cref="IWorkQueue"/>, so the same host runs over files and sockets in the Node and over simulated ones.
 /// </remarks>
-public sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILeadershipCheck, IDisposable
+public sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILeadershipCheck, IZxidSource, IDisposable
 {
     private readonly ZabPeer _peer;
     private readonly RequestProcessor _processor;
@@ -139,6 +139,10 @@ public sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILead
     // ---- ILeadershipCheck: the processor (as the leader) asks the core whether it still leads ----------------
 
     long ILeadershipCheck.RequestConfirmation() => _peer.RequestLeadershipConfirmation();
+
+    // ---- IZxidSource: the processor (as the leader) numbers its transactions with the core's zxids ------------
+
+    long IZxidSource.NextZxid() => _peer.AssignZxid();
 
     // ---- carrying out the core's output -----------------------------------------------------------------------
 
@@ -351,7 +355,7 @@ public sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILead
         {
             if (role.State == ServerState.Leading)
             {
-                _processor.BecomeLeader(_peer.NextZxid - 1, this);
+                _processor.BecomeLeader(this, this);
             }
             else
             {
@@ -395,17 +399,12 @@ public sealed partial class EnsembleMember : IBatchCommitter, ILeaderLink, ILead
             _txnBuffer.Truncate(0);
             TxnCodec.Write(new Protocol.Jute.JuteWriter(_txnBuffer), prepared.Header, prepared.Record);
             var proposal = _tracing.StartProposal(prepared.Header.Zxid, prepared.Header.Type, prepared.TraceParent);
-            if (!_peer.TryPropose(_txnBuffer.WrittenSpan.ToArray(), proposal.TraceContext, out long zxid))
+            long zxid = prepared.Header.Zxid; // the core's own number (IZxidSource), proposed in the order given
+            if (!_peer.TryPropose(zxid, _txnBuffer.WrittenSpan.ToArray(), proposal.TraceContext))
             {
                 // Leadership ended inside this batch: the RoleChanged that follows drops the waiting clients.
                 _tracing.Abandon(proposal);
                 return;
-            }
-
-            if (zxid != prepared.Header.Zxid)
-            {
-                throw new InvalidOperationException(
-                    $"The processor prepared zxid 0x{prepared.Header.Zxid:x} but the core proposed 0x{zxid:x}.");
             }
 
             _tracing.Proposed(zxid, proposal, _txnBuffer.WrittenSpan.Length);

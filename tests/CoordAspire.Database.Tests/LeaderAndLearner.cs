@@ -21,7 +21,7 @@ internal sealed class LeaderAndLearner
         Learner = new ProcessorHarness(configure(Settings(2))) { AutoCommit = false };
         Link = new LeaderLink(Leader.Processor);
         Leader.Processor.StopServing();
-        Leader.Processor.BecomeLeader(0);
+        Leader.Processor.BecomeLeader(new StandaloneZxids(0)); // no core here: zxids one after another, epoch 0
         Learner.Processor.StopServing();
         Learner.Processor.BecomeLearner(Link);
     }

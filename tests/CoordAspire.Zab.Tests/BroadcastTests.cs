@@ -44,6 +44,30 @@ public class BroadcastTests
     }
 
     [Fact]
+    public void The_core_numbers_every_transaction_and_takes_them_back_only_in_that_order()
+    {
+        // One owner of zxids: the host prepares each transaction with AssignZxid's number (its header carries it)
+        // and proposes them in that order; a number skipped or repeated is a host bug, never a log with a gap.
+        var cluster = new TestCluster(3);
+        var leader = cluster.Stabilize();
+        long first = leader.AssignZxid();
+        long second = leader.AssignZxid();
+        Assert.Equal(Zxid.Make(1, 1), first);
+        Assert.Equal(Zxid.Make(1, 2), second);
+
+        Assert.Throws<InvalidOperationException>(() => leader.TryPropose(second, Data, default));
+        Assert.True(leader.TryPropose(first, Data, default));
+        Assert.Throws<InvalidOperationException>(() => leader.TryPropose(first, Data, default));
+        Assert.True(leader.TryPropose(second, Data, default));
+        Assert.True(leader.TryPropose(Data, default, out long third));
+        Assert.Equal(Zxid.Make(1, 3), third);
+
+        // A follower is handed numbers it can never propose.
+        var follower = cluster.Peers.Values.First(p => p.Id != leader.Id);
+        Assert.False(follower.TryPropose(follower.AssignZxid(), Data, default));
+    }
+
+    [Fact]
     public void The_leaders_own_ack_counts_only_after_its_fsync()
     {
         var cluster = new TestCluster(3);
