@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 
 namespace CoordAspire.Node.Quorum.Wire;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 
 namespace CoordAspire.Node.Quorum.Wire;
 

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Text;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Node.Quorum.Wire;
 using CoordAspire.Zab;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>One <c>key=value</c> of a properties file, with the line its logical line starts on.</summary>
 internal readonly record struct PropertiesEntry(string Key, string Value, int LineNumber);

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// The Java system properties an operator gives Apache ZooKeeper on its command line, through the environment

@@ -1,6 +1,4 @@
-using CoordAspire.Node.Configuration;
-
-namespace CoordAspire.Node.Tests.Configuration;
+namespace CoordAspire.Configuration.Tests;
 
 /// <summary>
 /// The ZooKeeper image's variables, as the AppHost sets them: composed into the zoo.cfg that the entrypoint would

@@ -1,7 +1,6 @@
-using CoordAspire.Node.Configuration;
-using static CoordAspire.Node.Tests.Configuration.ZooConfigText;
+using static CoordAspire.Configuration.Tests.ZooConfigText;
 
-namespace CoordAspire.Node.Tests.Configuration;
+namespace CoordAspire.Configuration.Tests;
 
 /// <summary>
 /// zoo.cfg as ZooKeeper 3.8 reads it (QuorumPeerConfig.parse / parseProperties): defaults, each key, and every
@@ -460,7 +459,7 @@ public class ZooConfigParserTests
         Assert.Equal(new HostPort("127.0.0.1", 2181), ZooConfigParser.Parse(ShippedConfig("zoo.cfg")).ClientPortAddress);
     }
 
-    /// <summary>Node/conf is copied next to the Node assembly; from a source tree, walk up to it.</summary>
+    /// <summary>Node/conf is copied next to this assembly (see the csproj); from a source tree, walk up to it.</summary>
     private static string ShippedConfig(string name)
     {
         var copied = Path.Join(AppContext.BaseDirectory, "conf", name);

@@ -1,7 +1,6 @@
-using CoordAspire.Node.Configuration;
-using static CoordAspire.Node.Tests.Configuration.ZooConfigText;
+using static CoordAspire.Configuration.Tests.ZooConfigText;
 
-namespace CoordAspire.Node.Tests.Configuration;
+namespace CoordAspire.Configuration.Tests;
 
 /// <summary>
 /// <c>metricsProvider.*</c> as ZooKeeper 3.8 reads it: <c>QuorumPeerConfig</c> keeps <c>metricsProvider.className</c>

@@ -1,7 +1,6 @@
-using CoordAspire.Node.Configuration;
-using static CoordAspire.Node.Tests.Configuration.ZooConfigText;
+using static CoordAspire.Configuration.Tests.ZooConfigText;
 
-namespace CoordAspire.Node.Tests.Configuration;
+namespace CoordAspire.Configuration.Tests;
 
 /// <summary>
 /// The ensemble as ZooKeeper 3.8 reads it: server.N lines in every form (QuorumServer), observers, myid,

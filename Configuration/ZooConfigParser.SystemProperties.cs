@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// The settings ZooKeeper does not parse in <c>QuorumPeerConfig</c>: every unknown key <c>k</c> becomes the Java

@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// Parses one <c>server.N</c> entry as ZooKeeper 3.8's <c>QuorumMaj(Properties)</c> and

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// The configuration of a node, read from <c>zoo.cfg</c> the way ZooKeeper 3.8 reads it

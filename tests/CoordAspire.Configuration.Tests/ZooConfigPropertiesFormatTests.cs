@@ -1,7 +1,6 @@
-using CoordAspire.Node.Configuration;
-using static CoordAspire.Node.Tests.Configuration.ZooConfigText;
+using static CoordAspire.Configuration.Tests.ZooConfigText;
 
-namespace CoordAspire.Node.Tests.Configuration;
+namespace CoordAspire.Configuration.Tests;
 
 /// <summary>
 /// zoo.cfg is a Java properties file: these cases pin java.util.Properties.load's rules (each one was compared

@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// One <c>server.N</c> line of the ensemble, as ZooKeeper's <c>QuorumPeer.QuorumServer</c>:

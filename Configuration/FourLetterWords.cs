@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// The four letter word commands and the <c>4lw.commands.whitelist</c> rule, as ZooKeeper 3.8's

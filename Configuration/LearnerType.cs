@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// The role a server plays in the ensemble, as ZooKeeper's <c>QuorumPeer.LearnerType</c>:

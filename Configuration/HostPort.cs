@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// A host and port as written in the configuration: ZooKeeper's <c>InetSocketAddress</c>,

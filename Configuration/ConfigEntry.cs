@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// One setting as ZooKeeper sees it: key and value trimmed the way <c>QuorumPeerConfig.parseProperties</c> trims

@@ -1,6 +1,4 @@
-using CoordAspire.Node.Configuration;
-
-namespace CoordAspire.Node.Tests.Configuration;
+namespace CoordAspire.Configuration.Tests;
 
 /// <summary>Configuration text for the parser tests: parse it as conf/zoo.cfg with an in-memory file system.</summary>
 internal static class ZooConfigText

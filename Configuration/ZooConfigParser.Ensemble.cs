@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// The ensemble part of the configuration: the <c>server.N</c> lines (in zoo.cfg or in the <c>dynamicConfigFile</c>),

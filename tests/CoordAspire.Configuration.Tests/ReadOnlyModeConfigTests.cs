@@ -1,7 +1,6 @@
-using CoordAspire.Node.Configuration;
-using static CoordAspire.Node.Tests.Configuration.ZooConfigText;
+using static CoordAspire.Configuration.Tests.ZooConfigText;
 
-namespace CoordAspire.Node.Tests.Configuration;
+namespace CoordAspire.Configuration.Tests;
 
 /// <summary>
 /// <c>readonlymode.enabled</c>: in Apache ZooKeeper a Java system property only (<c>QuorumPeer.run</c> reads

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// Reads <c>zoo.cfg</c> as ZooKeeper 3.8's <c>QuorumPeerConfig.parse</c> does, and refuses what it refuses, with

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// <c>metricsProvider.className</c> and the <c>metricsProvider.*</c> keys that ZooKeeper hands, without the prefix, to

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// Configuration from the environment, with the names of the official ZooKeeper Docker image, so that a container

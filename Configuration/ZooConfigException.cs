@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// A configuration that ZooKeeper would refuse (or that CoordAspire cannot honour). The message names the

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace CoordAspire.Node.Configuration;
+namespace CoordAspire.Configuration;
 
 /// <summary>
 /// The <c>metricsProvider.*</c> keys of zoo.cfg (ZooKeeper 3.6+'s <c>QuorumPeerConfig.metricsProviderClassName</c> and
