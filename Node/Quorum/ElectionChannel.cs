@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CoordAspire.Configuration;
-using CoordAspire.Node.Quorum.Wire;
+using CoordAspire.Quorum.Wire;
 using CoordAspire.Zab;
 using Microsoft.Extensions.Logging;
 

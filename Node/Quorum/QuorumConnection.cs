@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using CoordAspire.Configuration;
-using CoordAspire.Node.Quorum.Wire;
+using CoordAspire.Quorum.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace CoordAspire.Node.Quorum;

@@ -4,8 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using CoordAspire.Configuration;
 using CoordAspire.Node.Quorum;
-using CoordAspire.Node.Quorum.Wire;
 using CoordAspire.Node.Tests.Network;
+using CoordAspire.Quorum.Wire;
 using CoordAspire.Zab;
 
 namespace CoordAspire.Node.Tests.Quorum;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using CoordAspire.Protocol.Jute;
 
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// Reads a snapshot body and its signature off the quorum connection after a SNAP packet (<see cref="SnapshotTransfer"/>),
@@ -18,7 +18,7 @@ namespace CoordAspire.Node.Quorum.Wire;
 /// snapshot twice and a huge snapshot streams through; the body collects in one array for the core's
 /// <see cref="Zab.Snap"/>. Every length is checked before its bytes are awaited (<see cref="QuorumPacketFraming"/>).
 /// </summary>
-internal sealed class SnapshotBodyScanner
+public sealed class SnapshotBodyScanner
 {
     private const int StatPersistedSize = 60;
     private const int SessionSize = 12;

@@ -1,7 +1,7 @@
 using CoordAspire.Protocol.Jute;
 using CoordAspire.Protocol.Records;
 
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// The jute record every message on the quorum port is (<c>zookeeper.jute</c>, module

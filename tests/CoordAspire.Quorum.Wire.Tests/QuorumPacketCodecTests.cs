@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using CoordAspire.Node.Quorum.Wire;
 using CoordAspire.Node.Tests.Harness;
 using CoordAspire.Protocol.Jute;
 using CoordAspire.Zab;
-using static CoordAspire.Node.Tests.Quorum.QuorumWireSamples;
+using static CoordAspire.Quorum.Wire.Tests.QuorumWireSamples;
 
-namespace CoordAspire.Node.Tests.Quorum;
+namespace CoordAspire.Quorum.Wire.Tests;
 
 /// <summary>QuorumPacket encoding and decoding: byte for byte what Apache ZooKeeper 3.8 writes, and back.</summary>
 public sealed class QuorumPacketCodecTests

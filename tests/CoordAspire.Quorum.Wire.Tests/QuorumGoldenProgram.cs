@@ -1,6 +1,6 @@
 using CoordAspire.Node.Tests.Harness;
 
-namespace CoordAspire.Node.Tests.Quorum;
+namespace CoordAspire.Quorum.Wire.Tests;
 
 /// <summary>
 /// Runs tests/java/quorum/QuorumGolden.java (Apache ZooKeeper 3.8's own classes building quorum packets, election

@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// Which way a QuorumPacket travels on the leader–learner connection. Two packet types mean different things each
@@ -7,7 +7,7 @@ namespace CoordAspire.Node.Quorum.Wire;
 /// <c>long sessionId, int timeout</c>; the leader's answer <c>long sessionId, boolean valid</c>,
 /// <c>Leader.revalidateSession</c>).
 /// </summary>
-internal enum PacketDirection
+public enum PacketDirection
 {
     /// <summary>Written by the leader (LearnerHandler, Leader), read by a follower or observer (Learner).</summary>
     FromLeader,

@@ -2,12 +2,11 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using CoordAspire.Configuration;
-using CoordAspire.Node.Quorum.Wire;
 using CoordAspire.Node.Tests.Harness;
 using CoordAspire.Zab;
-using static CoordAspire.Node.Tests.Quorum.QuorumWireSamples;
+using static CoordAspire.Quorum.Wire.Tests.QuorumWireSamples;
 
-namespace CoordAspire.Node.Tests.Quorum;
+namespace CoordAspire.Quorum.Wire.Tests;
 
 /// <summary>The election port's bytes: FastLeaderElection.buildMsg notifications and QuorumCnxManager's handshake.</summary>
 public sealed class ElectionWireTests

@@ -1,10 +1,9 @@
 using System.Collections.Frozen;
 using System.Text;
 using CoordAspire.Configuration;
-using CoordAspire.Node.Quorum.Wire;
 using CoordAspire.Zab;
 
-namespace CoordAspire.Node.Tests.Quorum;
+namespace CoordAspire.Quorum.Wire.Tests;
 
 /// <summary>
 /// The messages QuorumGolden.java builds with Apache ZooKeeper's classes, here as Zab messages: the same name in

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using CoordAspire.Configuration;
 
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// The ensemble's configuration as ZooKeeper writes it into election notifications (the config bytes of
@@ -20,7 +20,7 @@ namespace CoordAspire.Node.Quorum.Wire;
 /// <para>Hosts are written as Java prints a resolved <c>InetSocketAddress</c>'s host string: names and IPv4 literals
 /// as given, IPv6 literals in brackets and in Java's long form (<c>[0:0:0:0:0:0:0:1]</c> for <c>::1</c>).</para>
 /// </remarks>
-internal static class QuorumVerifierText
+public static class QuorumVerifierText
 {
     public static string Format(IReadOnlyDictionary<long, QuorumServer> servers, long version)
     {

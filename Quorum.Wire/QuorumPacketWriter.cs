@@ -3,7 +3,7 @@ using CoordAspire.Protocol.Jute;
 using CoordAspire.Zab;
 using ZabTxn = CoordAspire.Zab.Txn;
 
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// Encodes Zab messages as the QuorumPackets Apache ZooKeeper 3.8 writes for them, byte for byte, straight into a
@@ -29,7 +29,7 @@ namespace CoordAspire.Node.Quorum.Wire;
 /// authinfo is null (count -1) everywhere except REQUEST, which carries the client's identities; the trace context
 /// rides in authinfo as <see cref="TraceParentAuth"/> (PROPOSAL, INFORM, REQUEST).
 /// </summary>
-internal static class QuorumPacketWriter
+public static class QuorumPacketWriter
 {
     /// <summary>LearnerHandler.run reads a 1.0 learner's protocol version from here and answers with LEADERINFO.</summary>
     public const int LearnerInfoSize = 20;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using CoordAspire.Database.Tree;
-using CoordAspire.Node.Quorum.Wire;
 using CoordAspire.Node.Tests.Harness;
 using CoordAspire.Protocol;
 using CoordAspire.Protocol.Jute;
@@ -9,7 +8,7 @@ using CoordAspire.Protocol.Records;
 using CoordAspire.Storage;
 using CoordAspire.Zab;
 
-namespace CoordAspire.Node.Tests.Quorum;
+namespace CoordAspire.Quorum.Wire.Tests;
 
 /// <summary>A snapshot on the quorum connection: SNAP, the body raw, "BenWasHere" (LearnerHandler → Learner).</summary>
 public sealed class SnapshotTransferTests

@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// How our trace context crosses ZooKeeper's quorum wire: as one more Id in the QuorumPacket's <c>authinfo</c>, with

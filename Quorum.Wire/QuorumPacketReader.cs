@@ -3,7 +3,7 @@ using CoordAspire.Protocol.Jute;
 using CoordAspire.Zab;
 using ZabTxn = CoordAspire.Zab.Txn;
 
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// Decodes one QuorumPacket (as cut by <see cref="QuorumPacketFraming"/>) into the Zab message it carries: the
@@ -16,7 +16,7 @@ namespace CoordAspire.Node.Quorum.Wire;
 /// packet on the connection and is read by <see cref="SnapshotBodyScanner"/>. COMMITANDACTIVATE and
 /// INFORMANDACTIVATE (dynamic reconfiguration) are not supported and read as malformed.
 /// </remarks>
-internal static class QuorumPacketReader
+public static class QuorumPacketReader
 {
     /// <summary>
     /// Decodes <paramref name="packet"/>, which must be exactly one packet, into a message from

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using CoordAspire.Configuration;
 
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// The first bytes on an election connection, from the side that opened it (QuorumCnxManager.startConnection;
@@ -18,7 +18,7 @@ namespace CoordAspire.Node.Quorum.Wire;
 /// A first long that is not negative is a pre-3.5 initiator's bare sid with nothing after it; 3.8 still accepts it
 /// (handleConnection), and so do we. An address that is a wildcard (0.0.0.0) is left out, as InitialMessage.parse does.
 /// </summary>
-internal static class ElectionHandshake
+public static class ElectionHandshake
 {
     public const long ProtocolVersionV1 = -65536L;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using CoordAspire.Protocol.Jute;
 
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// Finds where the next QuorumPacket ends in the bytes received so far. The quorum port has no frame length
@@ -14,7 +14,7 @@ namespace CoordAspire.Node.Quorum.Wire;
 /// <c>BinaryInputArchive.checkLength</c>: <c>jute.maxbuffer</c> plus 1024 of slack) or a packet longer than twice
 /// that (its data plus its authinfo) is malformed.
 /// </remarks>
-internal static class QuorumPacketFraming
+public static class QuorumPacketFraming
 {
     /// <summary>type, zxid and the data length: the smallest prefix that says anything about the rest.</summary>
     public const int HeaderSize = 16;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using CoordAspire.Zab;
 
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// A fast-leader-election notification as the election port carries it (each message is an int length, then
@@ -19,7 +19,7 @@ namespace CoordAspire.Node.Quorum.Wire;
 /// the zxid's epoch), 40 bytes (peerEpoch, no version), and any other length ≥ 28 read with a version, the config
 /// only when version &gt; 1.
 /// </summary>
-internal static class NotificationCodec
+public static class NotificationCodec
 {
     /// <summary>Notification.CURRENTVERSION.</summary>
     public const int CurrentVersion = 0x2;

@@ -1,4 +1,4 @@
-namespace CoordAspire.Node.Quorum.Wire;
+namespace CoordAspire.Quorum.Wire;
 
 /// <summary>
 /// A snapshot sent over the quorum connection (LearnerHandler.run → Learner.syncWithLeader): the SNAP packet
