@@ -1,4 +1,4 @@
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Node.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
+using CoordAspire.Configuration;
 using CoordAspire.Database.Processing;
-using CoordAspire.Node.Configuration;
 using CoordAspire.Node.Network;
 using CoordAspire.Node.Processing;
 using CoordAspire.Server;

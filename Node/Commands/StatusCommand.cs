@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 
 namespace CoordAspire.Node.Commands;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.Net;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 
 namespace CoordAspire.Node.Hosting;
 

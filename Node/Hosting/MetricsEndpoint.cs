@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Node.Telemetry.Prometheus;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,4 @@
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

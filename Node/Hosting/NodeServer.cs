@@ -1,6 +1,6 @@
 using System.Net;
+using CoordAspire.Configuration;
 using CoordAspire.Database.Processing;
-using CoordAspire.Node.Configuration;
 using CoordAspire.Node.Commands;
 using CoordAspire.Node.Network;
 using CoordAspire.Node.Processing;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using CoordAspire.Configuration;
 using CoordAspire.Database.Processing;
-using CoordAspire.Node.Configuration;
 using CoordAspire.Node.Network;
 
 namespace CoordAspire.Node.Hosting;

@@ -1,6 +1,6 @@
+using CoordAspire.Configuration;
 using CoordAspire.Database;
 using CoordAspire.Database.Processing;
-using CoordAspire.Node.Configuration;
 using CoordAspire.Storage;
 using Microsoft.Extensions.Logging;
 

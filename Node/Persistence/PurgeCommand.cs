@@ -1,5 +1,5 @@
 using System.Globalization;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Storage;
 
 namespace CoordAspire.Node.Persistence;

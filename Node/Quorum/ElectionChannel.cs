@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using CoordAspire.Node.Configuration;
-using CoordAspire.Node.Quorum.Wire;
+using CoordAspire.Configuration;
+using CoordAspire.Quorum.Wire;
 using CoordAspire.Zab;
 using Microsoft.Extensions.Logging;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
-using CoordAspire.Node.Quorum.Wire;
+using CoordAspire.Quorum.Wire;
 using Microsoft.Extensions.Logging;
 using Channel = System.Threading.Channels.Channel;
 

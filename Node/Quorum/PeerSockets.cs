@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 
 namespace CoordAspire.Node.Quorum;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using CoordAspire.Node.Quorum.Wire;
 using CoordAspire.Protocol.Jute;
+using CoordAspire.Quorum.Wire;
 using CoordAspire.Zab;
 
 namespace CoordAspire.Node.Quorum;

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
-using CoordAspire.Node.Quorum.Wire;
 using CoordAspire.Protocol.Buffers;
+using CoordAspire.Quorum.Wire;
 using CoordAspire.Zab;
 using Channel = System.Threading.Channels.Channel;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
-using CoordAspire.Node.Configuration;
-using CoordAspire.Node.Quorum.Wire;
+using CoordAspire.Configuration;
+using CoordAspire.Quorum.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace CoordAspire.Node.Quorum;

@@ -1,4 +1,4 @@
-using CoordAspire.Node.Quorum.Wire;
+using CoordAspire.Quorum.Wire;
 
 namespace CoordAspire.Node.Quorum;
 

@@ -1,4 +1,4 @@
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Node.Quorum;
 using CoordAspire.Zab;
 using Microsoft.Extensions.Logging;

@@ -69,7 +69,7 @@ public sealed class KubernetesManifestTests
         {
             var name = $"{statefulSet.Metadata.Name}-{i}";
             Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                CoordAspire.Node.Configuration.ZooEnvironment.MyId(v => v == "ZOO_MY_ID_FROM_ORDINAL" ? name : v == "ZOO_SERVERS" ? string.Join(' ', servers) : null));
+                CoordAspire.Configuration.ZooEnvironment.MyId(v => v == "ZOO_MY_ID_FROM_ORDINAL" ? name : v == "ZOO_SERVERS" ? string.Join(' ', servers) : null));
         }
 
         Assert.Equal("/health", node.ReadinessProbe.HttpGet.Path);

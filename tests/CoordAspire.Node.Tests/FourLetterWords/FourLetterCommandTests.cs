@@ -7,7 +7,7 @@ namespace CoordAspire.Node.Tests.Commands;
 /// <summary>The words as ints on the wire (<c>FourLetterCommands.cmd2String</c>): these values are the protocol.</summary>
 public sealed class FourLetterCommandTests
 {
-    public static TheoryData<string> KnownWords => [.. Node.Configuration.FourLetterWords.All];
+    public static TheoryData<string> KnownWords => [.. CoordAspire.Configuration.FourLetterWords.All];
 
     [Theory]
     [MemberData(nameof(KnownWords))]

@@ -6,7 +6,7 @@ using CoordAspire.Protocol;
 using CoordAspire.Protocol.Jute;
 
 // Not CoordAspire.Node.Tests.FourLetterWords: that namespace would hide the FourLetterWords class of
-// CoordAspire.Node.Configuration from every test under CoordAspire.Node.Tests.
+// CoordAspire.Configuration from every test under CoordAspire.Node.Tests.
 namespace CoordAspire.Node.Tests.Commands;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Node.Tests.Network;
 
 namespace CoordAspire.Node.Tests.Commands;

@@ -1,6 +1,6 @@
 using System.Net;
+using CoordAspire.Configuration;
 using CoordAspire.Database.Processing;
-using CoordAspire.Node.Configuration;
 using CoordAspire.Node.Hosting;
 using CoordAspire.Node.Network;
 using Microsoft.Extensions.Logging;

@@ -35,7 +35,7 @@ public sealed class ShutdownTests
         int port = node.EndPoint.Port;
 
         Assert.ThrowsAny<System.Net.Sockets.SocketException>(() =>
-            InProcessNode.Start(c => c with { ClientPortAddress = new Node.Configuration.HostPort("127.0.0.1", port) }));
+            InProcessNode.Start(c => c with { ClientPortAddress = new CoordAspire.Configuration.HostPort("127.0.0.1", port) }));
 
         await using var client = await node.ConnectAsync();
         var (response, _) = await client.HandshakeAsync();

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Node.Tests.Harness;
 
 namespace CoordAspire.Node.Tests.Quorum;

@@ -2,10 +2,10 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Node.Quorum;
-using CoordAspire.Node.Quorum.Wire;
 using CoordAspire.Node.Tests.Network;
+using CoordAspire.Quorum.Wire;
 using CoordAspire.Zab;
 
 namespace CoordAspire.Node.Tests.Quorum;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Node.Quorum;
 using CoordAspire.Zab;
 

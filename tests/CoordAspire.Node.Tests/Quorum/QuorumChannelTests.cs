@@ -1,5 +1,6 @@
 using System.Net.Sockets;
-using CoordAspire.Node.Quorum.Wire;
+using CoordAspire.Quorum.Wire;
+using CoordAspire.Quorum.Wire.Tests;
 using CoordAspire.Zab;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using CoordAspire.Node.Configuration;
+using CoordAspire.Configuration;
 using CoordAspire.Node.Quorum;
 using CoordAspire.Node.Tests.Harness;
 using CoordAspire.Node.Tests.Network;

@@ -15,7 +15,7 @@ import org.apache.zookeeper.server.util.SerializeUtils;
 
 /**
  * Golden bytes of the server-to-server protocol, made by Apache ZooKeeper 3.8's own classes (Debian's jars), for
- * CoordAspire's quorum codec tests (tests/CoordAspire.Node.Tests/Quorum). Each packet is built with the very
+ * CoordAspire's quorum codec tests (tests/CoordAspire.Quorum.Wire.Tests). Each packet is built with the very
  * expressions 3.8's Learner, LearnerHandler, Leader and QuorumCnxManager use (cited per line); FastLeaderElection.buildMsg
  * is called through reflection. Modes:
  *   packets            "name hex" per line
