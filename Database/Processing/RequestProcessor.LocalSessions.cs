@@ -74,21 +74,7 @@ public sealed partial class RequestProcessor
     /// A local session's closeSession: no transaction. Like a read it changes nothing replicated, and like a read it
     /// is answered after the session's writes in flight, so it waits behind them in the same queue.
     /// </summary>
-    private void ProcessLocalCloseSession(IClientChannel channel, in RequestHeader header)
-    {
-        if (Role == ProcessorRole.Learner && LearnerMustWait(channel))
-        {
-            LearnerWaitRead(channel, header, default);
-        }
-        else if (MustWait(channel))
-        {
-            EnqueueRead(channel, header, default);
-        }
-        else
-        {
-            CloseLocalSession(channel, header);
-        }
-    }
+    private void ProcessLocalCloseSession(IClientChannel channel, in RequestHeader header) => ProcessReadInOrder(channel, header, default);
 
     private void CloseLocalSession(IClientChannel channel, in RequestHeader header)
     {

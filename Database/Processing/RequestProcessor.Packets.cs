@@ -81,21 +81,13 @@ public sealed partial class RequestProcessor
                 or OpCode.GetChildren2 or OpCode.GetAllChildrenNumber or OpCode.SetWatches or OpCode.SetWatches2
                 or OpCode.CheckWatches or OpCode.RemoveWatches or OpCode.GetEphemerals or OpCode.MultiRead
                 or OpCode.AddWatch or OpCode.WhoAmI:
-                if (Role == ProcessorRole.Learner && LearnerMustWait(channel))
-                {
-                    LearnerWaitRead(channel, header, body);
-                }
-                else if (header.Type == OpCode.Sync && Role == ProcessorRole.Leader && _leadership is not null)
+                if (header.Type == OpCode.Sync && Role == ProcessorRole.Leader && _leadership is not null)
                 {
                     EnqueueConfirmedSync(channel, header, body);
                 }
-                else if (MustWait(channel))
-                {
-                    EnqueueRead(channel, header, body);
-                }
                 else
                 {
-                    ProcessRead(channel, header, body);
+                    ProcessReadInOrder(channel, header, body);
                 }
 
                 break;
@@ -107,6 +99,26 @@ public sealed partial class RequestProcessor
                 ConnectionClosed(channel);
                 channel.Close("unimplemented request type");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A request that changes nothing replicated (a read, or a local session's close) is answered after the
+    /// session's writes in flight, so it waits behind them when there are any.
+    /// </summary>
+    private void ProcessReadInOrder(IClientChannel channel, in RequestHeader header, ReadOnlySpan<byte> body)
+    {
+        if (Role == ProcessorRole.Learner && LearnerMustWait(channel))
+        {
+            LearnerWaitRead(channel, header, body);
+        }
+        else if (MustWait(channel))
+        {
+            EnqueueRead(channel, header, body);
+        }
+        else
+        {
+            ProcessRead(channel, header, body);
         }
     }
 

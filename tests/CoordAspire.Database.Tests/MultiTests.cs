@@ -1,4 +1,3 @@
-using System.Buffers;
 using CoordAspire.Protocol;
 using CoordAspire.Protocol.Jute;
 using CoordAspire.Protocol.Records;
@@ -9,18 +8,11 @@ public class MultiTests
 {
     private readonly ProcessorHarness _harness = new();
 
-    private static MultiOp Op<T>(OpCode type, T record) where T : IJuteRecord<T>
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        record.Write(new JuteWriter(buffer));
-        return new MultiOp(type, buffer.WrittenSpan.ToArray());
-    }
+    private static MultiOp Op<T>(OpCode type, T record) where T : IJuteRecord<T> => new(type, ProcessorHarness.Encode(record));
 
     private (ReplyHeader Header, List<(OpCode Type, ErrorCode Err)> Results) Multi(RecordingChannel c, OpCode type, params MultiOp[] ops)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        MultiRequest.Write(new JuteWriter(buffer), ops);
-        var reply = _harness.SendRaw(c, type, buffer.WrittenSpan);
+        var reply = _harness.SendRaw(c, type, ProcessorHarness.EncodeMulti(ops));
         var results = new List<(OpCode, ErrorCode)>();
         var reader = new JuteReader(reply.Body);
         var header = MultiHeader.Read(ref reader);
